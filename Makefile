@@ -1,0 +1,110 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+# Everything else here is what those two need.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+VENDOR := static/vendor
+
+# The demo users' password: DEMO_PASSWORD if given, else one generated on the first
+# `make run` and kept in .demo-password (ignored by git) so later runs print the same.
+DEMO_PASSWORD ?= $(shell test -s .demo-password || $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(9))" > .demo-password; cat .demo-password)
+export DEMO_PASSWORD
+
+.PHONY: run setup venv assets sysdeps sysdeps-test migrate seed test test-fast lint format bench backup restore worker beat clean
+
+run: setup migrate seed
+	@echo ""
+	@echo "  سامانه آماده است:  http://127.0.0.1:$(PORT)/   (ورود: /accounts/login/ ، مدیریت: /admin/)"
+	@echo "  کاربران نمایشی: admin (مدیر) ، official (مقام استانی) ، staff (کارشناس اتاق)"
+	@echo "  گذرواژه: $(DEMO_PASSWORD)"
+	@echo ""
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+setup: sysdeps venv assets
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Vazirmatn and the Jalali date picker come from the npm registry and are served by
+# the site itself. Without npm the pages still work, in the system's fallback font.
+assets: $(VENDOR)/.installed
+
+$(VENDOR)/.installed: package.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --no-audit --no-fund --loglevel=error && \
+		mkdir -p $(VENDOR)/vazirmatn $(VENDOR)/jalalidatepicker && \
+		cp node_modules/vazirmatn/fonts/webfonts/Vazirmatn-*.woff2 $(VENDOR)/vazirmatn/ && \
+		cp node_modules/vazirmatn/fonts/ttf/Vazirmatn-Regular.ttf node_modules/vazirmatn/fonts/ttf/Vazirmatn-Bold.ttf $(VENDOR)/vazirmatn/ && \
+		cp node_modules/vazirmatn/OFL.txt $(VENDOR)/vazirmatn/ && \
+		cp node_modules/@majidh1/jalalidatepicker/dist/jalalidatepicker.min.js node_modules/@majidh1/jalalidatepicker/dist/jalalidatepicker.min.css $(VENDOR)/jalalidatepicker/ && \
+		touch $@; \
+	else \
+		echo "npm پیدا نشد: قلم وزیرمتن و تقویم شمسی نصب نشدند؛ صفحه‌ها با قلم پیش‌فرض کار می‌کنند."; \
+	fi
+
+# Debian libraries WeasyPrint needs (installed only where missing, and only as root).
+SYSDEPS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+TESTDEPS := chromium poppler-utils
+sysdeps:
+	@$(MAKE) --no-print-directory _apt PKGS="$(SYSDEPS)"
+
+sysdeps-test:
+	@$(MAKE) --no-print-directory _apt PKGS="$(SYSDEPS) $(TESTDEPS)"
+
+_apt:
+	@missing=""; for p in $(PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+			echo "نصب بسته‌های دبیان:$$missing"; \
+			(apt-get install -y -q $$missing >/dev/null 2>&1 || (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null)); \
+		else \
+			echo "این بسته‌های دبیان لازم‌اند و نصب نیستند:$$missing (با sudo apt-get install نصب کنید)"; \
+		fi; \
+	fi
+
+migrate: venv
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py collectstatic --noinput -v 0
+
+seed: venv
+	$(PY) manage.py seed_kerman --demo-users
+
+# The whole suite. With DATABASE_URL/REDIS_URL set it runs on PostgreSQL and Redis
+# (CI does that); with neither, on SQLite with in-process tasks.
+test: sysdeps-test venv assets
+	$(PY) -m pytest
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: setup
+	$(PY) manage.py bench
+
+backup: venv
+	$(PY) manage.py backup_data
+
+restore: venv
+	@test -n "$(FILE)" || (echo "FILE=… را بدهید: make restore FILE=backups/….json.gz" && exit 2)
+	$(PY) manage.py restore_data "$(FILE)"
+
+worker: venv
+	$(VENV)/bin/celery -A kerman_jobs worker -l info
+
+beat: venv
+	$(VENV)/bin/celery -A kerman_jobs beat -l info
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) staticfiles

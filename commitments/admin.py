@@ -1,0 +1,213 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from kerman_jobs import persian
+from kerman_jobs.admin_tools import (
+    PersianAdminMixin,
+    PersianTabularInline,
+    jalali_date_column,
+    jalali_month_filter,
+    number_column,
+)
+
+from . import services
+from .models import Commitment, ContinuityCheck, HomeBusiness, Milestone, ProgressEntry
+
+
+class MilestoneInline(PersianTabularInline):
+    model = Milestone
+    fk_name = "commitment"
+    extra = 0
+    fields = ["title", "responsible", "due_on", "done_on", "report_kind"]
+    autocomplete_fields = ["responsible"]
+
+
+class ProgressEntryInline(PersianTabularInline):
+    model = ProgressEntry
+    extra = 0
+    fields = ["period_end", "jobs_created", "county", "sector", "credit_paid", "status", "note", "entered_by"]
+    readonly_fields = ["entered_by"]
+    autocomplete_fields = ["county", "sector"]
+    show_change_link = True
+
+
+class CommitmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = "__all__"
+
+    def _post_clean(self):
+        # The instance carries the form's values only after ModelForm._post_clean.
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            services.commitment_check_rules(self.instance)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    self.add_error(field if field in self.fields else None, errors)
+            else:
+                self.add_error(None, exc)
+
+
+def _verified_sum(*filters):
+    return Coalesce(
+        Subquery(
+            ProgressEntry.objects.filter(*filters, status=ProgressEntry.Status.VERIFIED)
+            .order_by()
+            .values("status")
+            .annotate(n=Sum("jobs_created"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(PersianAdminMixin, SimpleHistoryAdmin):
+    form = CommitmentAdminForm
+    list_display = [
+        "title",
+        "organization",
+        "status",
+        number_column("jobs_target", "هدف", "jobs_target"),
+        "realised_display",
+        "remaining_display",
+        jalali_date_column("signed_on", "امضا"),
+        jalali_date_column("due_on", "مهلت"),
+    ]
+    list_filter = ["status", "instrument", "program", jalali_month_filter("due_on", "مهلت (شمسی)")]
+    search_fields = ["title", "organization__name", "venue", "partners__name"]
+    autocomplete_fields = ["program", "organization", "parent", "partners"]
+    filter_horizontal = ["reporters"]
+    inlines = [MilestoneInline, ProgressEntryInline]
+
+    def get_queryset(self, request):
+        # Realised counts the commitment's own verified entries and its tranches'.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organization", "program")
+            .annotate(realised_jobs=_verified_sum(Q(commitment=OuterRef("pk")) | Q(commitment__parent=OuterRef("pk"))))
+        )
+
+    @admin.display(description="محقق شده", ordering="realised_jobs")
+    def realised_display(self, obj):
+        return persian.format_number(obj.realised_jobs)
+
+    @admin.display(description="باقی‌مانده")
+    def remaining_display(self, obj):
+        if obj.jobs_target is None:
+            return "—"
+        return persian.format_number(max(obj.jobs_target - obj.realised_jobs, 0))
+
+    def save_model(self, request, obj, form, change):
+        services.commitment_save(actor=request.user, commitment=obj, reason="ویرایش در پنل مدیریت")
+
+    def delete_model(self, request, obj):
+        try:
+            services.commitment_delete(actor=request.user, commitment=obj)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for obj in instances:
+            if isinstance(obj, ProgressEntry):
+                if not obj.entered_by_id:
+                    obj.entered_by = request.user
+                if obj.status == ProgressEntry.Status.VERIFIED and not obj.verified_by_id:
+                    obj.verified_by = request.user
+                    obj.verified_at = timezone.now()
+            obj._history_user = request.user
+            obj.save()
+        formset.save_m2m()
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(PersianAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "title",
+        "responsible",
+        jalali_date_column("due_on", "مهلت"),
+        jalali_date_column("done_on", "انجام"),
+        "report_kind",
+        "overdue_display",
+    ]
+    list_filter = ["report_kind", jalali_month_filter("due_on", "مهلت (شمسی)")]
+    search_fields = ["title", "responsible__name"]
+    autocomplete_fields = ["program", "commitment", "responsible"]
+
+    @admin.display(description="گذشته از مهلت", boolean=True)
+    def overdue_display(self, obj):
+        return obj.done_on is None and obj.due_on < persian.local_today()
+
+
+@admin.register(ProgressEntry)
+class ProgressEntryAdmin(PersianAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "commitment",
+        jalali_date_column("period_end", "پایان دوره"),
+        number_column("jobs_created", "شغل", "jobs_created"),
+        "county",
+        "sector",
+        "status",
+        "entered_by",
+    ]
+    list_filter = ["status", "county", "sector", jalali_month_filter("period_end", "پایان دوره (شمسی)")]
+    search_fields = ["commitment__title", "note", "county__name", "sector__name"]
+    autocomplete_fields = ["commitment", "county", "sector"]
+    readonly_fields = ["entered_by", "verified_by", "verified_at", "version", "created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not obj.entered_by_id:
+            obj.entered_by = request.user
+        if obj.status != ProgressEntry.Status.SUBMITTED and not obj.verified_by_id:
+            obj.verified_by = request.user
+            obj.verified_at = timezone.now()
+        if change:
+            obj.version += 1
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
+
+
+class ContinuityCheckInline(PersianTabularInline):
+    model = ContinuityCheck
+    extra = 0
+    fields = ["checked_on", "status", "reason", "note"]
+
+
+@admin.register(HomeBusiness)
+class HomeBusinessAdmin(PersianAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "reference_code",
+        "commitment",
+        "county",
+        "sector",
+        jalali_date_column("started_on", "شروع"),
+        number_column("jobs", "شغل", "jobs"),
+        "status",
+    ]
+    list_filter = ["status", "county", "sector", jalali_month_filter("started_on", "شروع (شمسی)")]
+    search_fields = ["reference_code", "commitment__title", "county__name"]
+    autocomplete_fields = ["commitment", "county", "sector"]
+    list_select_related = ["commitment", "county", "sector"]
+    inlines = [ContinuityCheckInline]
+
+
+@admin.register(ContinuityCheck)
+class ContinuityCheckAdmin(PersianAdminMixin, SimpleHistoryAdmin):
+    list_display = ["business", jalali_date_column("checked_on", "تاریخ پایش"), "status", "reason"]
+    list_filter = ["status", "reason", jalali_month_filter("checked_on", "تاریخ پایش (شمسی)")]
+    search_fields = ["business__reference_code", "note"]
+    autocomplete_fields = ["business"]
+    list_select_related = ["business"]

@@ -1,0 +1,298 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from programs.models import County, Organization, Program, Sector
+
+
+class Commitment(models.Model):
+    class Instrument(models.TextChoices):
+        MOU = "mou", "تفاهم‌نامه"
+        AGREEMENT = "agreement", "قرارداد"
+        PLEDGE = "pledge", "تعهد"
+
+    class Status(models.TextChoices):
+        PREPARED = "prepared", "آماده امضا"
+        SIGNED = "signed", "امضا شده"
+        IN_EXECUTION = "in_execution", "در حال اجرا"
+        COMPLETED = "completed", "تکمیل شده"
+        CANCELLED = "cancelled", "لغو شده"
+
+    program = models.ForeignKey(Program, verbose_name="برنامه", on_delete=models.PROTECT, related_name="commitments")
+    organization = models.ForeignKey(
+        Organization, verbose_name="متعهد", on_delete=models.PROTECT, related_name="commitments"
+    )
+    partners = models.ManyToManyField(Organization, verbose_name="شرکا", blank=True, related_name="partner_commitments")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="تعهد مادر",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tranches",
+        help_text="برای یک بخش (قسط) از تعهدی بزرگ‌تر، مثل ۶٬۰۰۰ شغل با بنیاد برکت درون تفاهم‌نامه ۳۰٬۰۰۰ شغلی.",
+    )
+    title = models.CharField("عنوان", max_length=300)
+    instrument = models.CharField("نوع سند", max_length=20, choices=Instrument.choices, default=Instrument.MOU)
+    venue = models.CharField("محل توافق", max_length=300, blank=True)
+    status = models.CharField("وضعیت", max_length=20, choices=Status.choices, default=Status.PREPARED)
+    jobs_target = models.PositiveIntegerField(
+        "هدف اشتغال", null=True, blank=True, help_text="فقط تا وقتی تعهد «آماده امضا» است می‌تواند خالی بماند."
+    )
+    credit_amount = models.PositiveBigIntegerField("اعتبار تعهد شده (ریال)", default=0)
+    signed_on = models.DateField("تاریخ امضا", null=True, blank=True)
+    due_on = models.DateField("مهلت تحقق", null=True, blank=True)
+    reporters = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="کارشناسان گزارش‌دهنده",
+        blank=True,
+        related_name="reported_commitments",
+    )
+    created_at = models.DateTimeField("زمان ثبت", auto_now_add=True)
+    updated_at = models.DateTimeField("آخرین تغییر", auto_now=True)
+    history = HistoricalRecords(m2m_fields=[partners, reporters])
+
+    class Meta:
+        verbose_name = "تعهد"
+        verbose_name_plural = "تعهدها"
+        ordering = ["program_id", "parent_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="prepared") | Q(jobs_target__isnull=False),
+                name="commitment_target_required_after_prepared",
+                violation_error_message="تعهدی که از مرحله «آماده امضا» گذشته باید هدف اشتغال داشته باشد.",
+            ),
+            models.CheckConstraint(
+                condition=Q(jobs_target__isnull=True) | Q(jobs_target__gt=0),
+                name="commitment_jobs_target_positive",
+                violation_error_message="هدف اشتغال باید بزرگ‌تر از صفر باشد.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["prepared", "signed", "in_execution", "completed", "cancelled"]),
+                name="commitment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(instrument__in=["mou", "agreement", "pledge"]), name="commitment_instrument_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")),
+                name="commitment_not_own_parent",
+                violation_error_message="تعهد نمی‌تواند تعهد مادر خودش باشد.",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_on__isnull=True) | Q(due_on__isnull=True) | Q(due_on__gte=F("signed_on")),
+                name="commitment_due_after_signed",
+                violation_error_message="مهلت تحقق نمی‌تواند پیش از تاریخ امضا باشد.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["due_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(models.Model):
+    class ReportKind(models.TextChoices):
+        COMMITMENT_TIMETABLE = "commitment_timetable", "برنامه زمان‌بندی تعهد اشتغال"
+        PATHOLOGY = "pathology", "آسیب‌شناسی مشاغل خانگی"
+        CREDITS = "credits", "اعتبارات"
+
+    program = models.ForeignKey(
+        Program, verbose_name="برنامه", on_delete=models.CASCADE, null=True, blank=True, related_name="milestones"
+    )
+    commitment = models.ForeignKey(
+        Commitment, verbose_name="تعهد", on_delete=models.CASCADE, null=True, blank=True, related_name="milestones"
+    )
+    title = models.CharField("عنوان", max_length=300)
+    responsible = models.ForeignKey(
+        Organization, verbose_name="دستگاه مسئول", on_delete=models.PROTECT, related_name="milestones"
+    )
+    due_on = models.DateField("مهلت")
+    done_on = models.DateField("تاریخ انجام", null=True, blank=True)
+    report_kind = models.CharField("گزارش مربوط", max_length=30, choices=ReportKind.choices, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "مهلت/نقطه عطف"
+        verbose_name_plural = "مهلت‌ها و نقاط عطف"
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(program__isnull=False) | Q(commitment__isnull=False),
+                name="milestone_has_program_or_commitment",
+                violation_error_message="مهلت باید به یک برنامه یا یک تعهد وابسته باشد.",
+            ),
+            models.CheckConstraint(
+                condition=Q(report_kind__in=["", "commitment_timetable", "pathology", "credits"]),
+                name="milestone_report_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgressEntry(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "ارسال شده"
+        VERIFIED = "verified", "تأیید شده"
+        REJECTED = "rejected", "برگشت خورده"
+
+    commitment = models.ForeignKey(
+        Commitment, verbose_name="تعهد", on_delete=models.PROTECT, related_name="progress_entries"
+    )
+    period_end = models.DateField("پایان دوره")
+    jobs_created = models.PositiveIntegerField("شغل ایجاد شده")
+    county = models.ForeignKey(County, verbose_name="شهرستان", on_delete=models.PROTECT, null=True, blank=True)
+    sector = models.ForeignKey(Sector, verbose_name="رسته", on_delete=models.PROTECT, null=True, blank=True)
+    credit_paid = models.PositiveBigIntegerField("اعتبار پرداخت شده (ریال)", default=0)
+    note = models.TextField("توضیح", blank=True, max_length=4000)
+    evidence = models.FileField("مستند", upload_to="evidence/%Y/%m/", blank=True)
+    status = models.CharField("وضعیت", max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    review_note = models.TextField("دلیل برگشت/یادداشت بررسی", blank=True, max_length=2000)
+    is_baseline = models.BooleanField(
+        "پایه", default=False, help_text="رقم پایه‌ای که پیش از سامانه تحقق یافته و مدیر ثبت کرده است."
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="ثبت‌کننده", on_delete=models.PROTECT, related_name="+"
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="بررسی‌کننده",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField("زمان بررسی", null=True, blank=True)
+    # Optimistic locking: a save carries the version it read; a stale one is refused.
+    version = models.PositiveIntegerField("نسخه", default=1)
+    created_at = models.DateTimeField("زمان ثبت", auto_now_add=True)
+    updated_at = models.DateTimeField("آخرین تغییر", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "گزارش پیشرفت"
+        verbose_name_plural = "گزارش‌های پیشرفت"
+        ordering = ["-period_end", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(jobs_created__gt=0),
+                name="progress_jobs_created_positive",
+                violation_error_message="تعداد شغل ایجاد شده باید بزرگ‌تر از صفر باشد.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["submitted", "verified", "rejected"]), name="progress_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="verified") | Q(verified_by__isnull=False),
+                name="progress_verified_has_verifier",
+                violation_error_message="گزارش تأییدشده باید تأییدکننده داشته باشد.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["commitment", "status"]),
+            models.Index(fields=["status", "period_end"]),
+        ]
+
+    def __str__(self) -> str:
+        from kerman_jobs.persian import format_jalali, format_number
+
+        return f"{format_number(self.jobs_created)} شغل تا {format_jalali(self.period_end)} — {self.commitment}"
+
+
+class HomeBusiness(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "فعال"
+        SEMI_CLOSED = "semi_closed", "نیمه‌تعطیل"
+        INACTIVE = "inactive", "غیرفعال"
+
+    commitment = models.ForeignKey(Commitment, verbose_name="تعهد", on_delete=models.PROTECT, related_name="businesses")
+    reference_code = models.CharField("کد پیگیری", max_length=64, unique=True)
+    county = models.ForeignKey(County, verbose_name="شهرستان", on_delete=models.PROTECT)
+    sector = models.ForeignKey(Sector, verbose_name="رسته", on_delete=models.PROTECT)
+    started_on = models.DateField("تاریخ شروع")
+    jobs = models.PositiveIntegerField("تعداد شغل", default=1)
+    loan_amount = models.PositiveBigIntegerField("مبلغ تسهیلات (ریال)", default=0)
+    status = models.CharField("وضعیت", max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField("زمان ثبت", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "کسب‌وکار خانگی"
+        verbose_name_plural = "کسب‌وکارهای خانگی"
+        ordering = ["-started_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(jobs__gt=0),
+                name="business_jobs_positive",
+                violation_error_message="تعداد شغل باید بزرگ‌تر از صفر باشد.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "semi_closed", "inactive"]), name="business_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(reference_code=""),
+                name="business_reference_code_not_blank",
+                violation_error_message="کد پیگیری نمی‌تواند خالی باشد.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["commitment", "status"]),
+            models.Index(fields=["county", "status"]),
+            models.Index(fields=["sector", "status"]),
+            models.Index(fields=["started_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference_code
+
+
+class ContinuityCheck(models.Model):
+    class Reason(models.TextChoices):
+        RAW_MATERIALS = "raw_materials", "مواد اولیه"
+        MARKETING = "marketing", "بازاریابی و فروش"
+        FINANCING = "financing", "تأمین مالی"
+        TRAINING = "training", "آموزش"
+        OTHER = "other", "سایر"
+
+    business = models.ForeignKey(HomeBusiness, verbose_name="کسب‌وکار", on_delete=models.CASCADE, related_name="checks")
+    checked_on = models.DateField("تاریخ پایش")
+    status = models.CharField("وضعیت", max_length=20, choices=HomeBusiness.Status.choices)
+    reason = models.CharField("دلیل", max_length=20, choices=Reason.choices, blank=True)
+    note = models.TextField("توضیح", blank=True, max_length=2000)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="پایش‌کننده",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("زمان ثبت", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "پایش استمرار"
+        verbose_name_plural = "پایش‌های استمرار"
+        ordering = ["-checked_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "semi_closed", "inactive"]), name="check_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="active") & Q(reason=""))
+                | (
+                    ~Q(status="active") & Q(reason__in=["raw_materials", "marketing", "financing", "training", "other"])
+                ),
+                name="check_reason_iff_not_active",
+                violation_error_message="برای کسب‌وکار نیمه‌تعطیل یا غیرفعال دلیل لازم است و برای کسب‌وکار فعال دلیلی ثبت نمی‌شود.",
+            ),
+        ]
+        indexes = [models.Index(fields=["business", "-checked_on", "-id"])]
+
+    def __str__(self) -> str:
+        from kerman_jobs.persian import format_jalali
+
+        return f"{self.business} — {format_jalali(self.checked_on)}: {self.get_status_display()}"

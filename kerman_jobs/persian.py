@@ -1,0 +1,233 @@
+"""Persian at the edges: digits, letters, Jalali dates and recurring Jalali deadlines.
+
+The database holds Gregorian dates and plain integers. Everything here converts
+between that and what a Persian-speaking user types or reads, and nothing else
+in the project should do these conversions by hand.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+import jdatetime
+from django.utils import timezone
+
+PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+ASCII_DIGITS = "0123456789"
+
+_TO_ASCII = str.maketrans(PERSIAN_DIGITS + ARABIC_DIGITS, ASCII_DIGITS * 2)
+_TO_PERSIAN = str.maketrans(ASCII_DIGITS, PERSIAN_DIGITS)
+# Arabic yeh/kaf (and alef maksura) typed on Arabic keyboards or pasted from
+# bank spreadsheets; stored and searched as Persian letters.
+_ARABIC_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
+_PERSIAN_TO_ARABIC_LETTERS = str.maketrans({"ی": "ي", "ک": "ك"})
+
+JALALI_MONTHS = (
+    "فروردین",
+    "اردیبهشت",
+    "خرداد",
+    "تیر",
+    "مرداد",
+    "شهریور",
+    "مهر",
+    "آبان",
+    "آذر",
+    "دی",
+    "بهمن",
+    "اسفند",
+)
+
+THOUSAND_SEPARATOR = "٬"
+DECIMAL_SEPARATOR = "٫"
+
+
+class PersianValueError(ValueError):
+    """A value a user typed that cannot be understood; the message is Persian."""
+
+
+def to_ascii_digits(value: str) -> str:
+    """Turn Persian and Arabic-Indic digits into ASCII, leaving everything else."""
+    return value.translate(_TO_ASCII)
+
+
+def normalize_number_text(value: str) -> str:
+    """«۱۲٬۵۰۰٬۰۰۰» → «12500000»; «۲٫۵» → «2.5». Drops group separators and spaces."""
+    text = to_ascii_digits(str(value)).replace(DECIMAL_SEPARATOR, ".")
+    for junk in (THOUSAND_SEPARATOR, ",", "،", " ", "\u200c", "\u200f", "\u200e", "\xa0", "_"):
+        text = text.replace(junk, "")
+    return text.strip()
+
+
+def parse_int(value: str | int) -> int:
+    """An integer from any of the three digit scripts, with or without separators."""
+    if isinstance(value, int):
+        return value
+    text = normalize_number_text(value)
+    if text.startswith("+"):
+        text = text[1:]
+    digits = text[1:] if text.startswith("-") else text
+    if not digits.isdigit():
+        raise PersianValueError(f"«{value}» عدد صحیح نیست؛ فقط رقم وارد کنید، مثل ۱۲٬۵۰۰.")
+    return int(text)
+
+
+def parse_decimal(value: str) -> Decimal:
+    text = normalize_number_text(value)
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:
+        raise PersianValueError(f"«{value}» عدد نیست.") from exc
+
+
+def normalize_letters(value: str) -> str:
+    """Arabic ي/ك/ى → Persian ی/ک, and surrounding spaces trimmed."""
+    return value.translate(_ARABIC_LETTERS).strip()
+
+
+def letter_variants(value: str) -> set[str]:
+    """The spellings a stored text may have: Persian letters and Arabic ones.
+
+    Used by searches so «كرمان» finds «کرمان» and the other way round, even in
+    rows written before normalisation existed.
+    """
+    persian = value.translate(_ARABIC_LETTERS)
+    return {value, persian, persian.translate(_PERSIAN_TO_ARABIC_LETTERS)}
+
+
+def persian_digits(value: object) -> str:
+    """Display only: ASCII digits → Persian. Never use on form values, JSON or URLs."""
+    return str(value).translate(_TO_PERSIAN)
+
+
+def format_number(value: int | float | Decimal | None, decimals: int = 0) -> str:
+    """۳۰٬۰۰۰ from 30000; «—» for None."""
+    if value is None:
+        return "—"
+    if decimals:
+        text = f"{value:,.{decimals}f}"
+    else:
+        text = f"{int(round(value)):,}"
+    text = text.replace(",", "\0").replace(".", DECIMAL_SEPARATOR).replace("\0", THOUSAND_SEPARATOR)
+    if text.startswith("-"):
+        # U+2212 keeps the sign on the correct side in right-to-left text.
+        text = "\u2212" + text[1:]
+    return persian_digits(text)
+
+
+def local_today() -> datetime.date:
+    """Today in Tehran, whatever the server's clock zone is."""
+    return timezone.localdate()
+
+
+def to_jalali(value: datetime.date) -> jdatetime.date:
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        value = value.date()
+    return jdatetime.date.fromgregorian(date=value)
+
+
+def format_jalali(value: datetime.date | None, fmt: str = "%Y/%m/%d", digits: str = "fa") -> str:
+    """۱۴۰۵/۰۴/۰۵ (digits="fa") or 1405/04/05 (digits="ascii") from a Gregorian date."""
+    if value is None:
+        return ""
+    text = to_jalali(value).strftime(fmt)
+    return persian_digits(text) if digits == "fa" else text
+
+
+def format_jalali_long(value: datetime.date | None) -> str:
+    """۵ تیر ۱۴۰۵"""
+    if value is None:
+        return ""
+    j = to_jalali(value)
+    return persian_digits(f"{j.day} {JALALI_MONTHS[j.month - 1]} {j.year}")
+
+
+def format_jalali_datetime(value: datetime.datetime | None) -> str:
+    """۱۴۰۵/۰۴/۰۵ ۱۴:۳۰ in Tehran time."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    j = jdatetime.datetime.fromgregorian(datetime=local)
+    return persian_digits(j.strftime("%Y/%m/%d %H:%M"))
+
+
+def jalali_month_length(year: int, month: int) -> int:
+    if month <= 6:
+        return 31
+    if month <= 11:
+        return 30
+    return 30 if jdatetime.date(year, 1, 1).isleap() else 29
+
+
+def make_jalali_date(year: int, month: int, day: int) -> datetime.date:
+    """A Gregorian date from Jalali parts, with a Persian message for impossible dates."""
+    if not 1 <= month <= 12:
+        raise PersianValueError(f"ماه {persian_digits(month)} وجود ندارد؛ ماه باید بین ۱ و ۱۲ باشد.")
+    if year < 1300 or year > 1500:
+        raise PersianValueError(f"سال {persian_digits(year)} پذیرفته نیست؛ سال شمسی را چهاررقمی وارد کنید، مثل ۱۴۰۵.")
+    length = jalali_month_length(year, month)
+    if not 1 <= day <= length:
+        if month == 12 and day == 30:
+            raise PersianValueError(
+                f"سال {persian_digits(year)} کبیسه نیست و اسفند آن ۳۰ روز ندارد؛ آخرین روز اسفند ۲۹ است."
+            )
+        raise PersianValueError(
+            f"{JALALI_MONTHS[month - 1]} {persian_digits(length)} روز دارد؛ روز {persian_digits(day)} وجود ندارد."
+        )
+    return jdatetime.date(year, month, day).togregorian()
+
+
+def parse_jalali_date(value: str) -> datetime.date:
+    """«۱۴۰۵/۰۴/۰۵», «1405/4/5», «١٤٠٥-٠٤-٠٥» → datetime.date(2026, 6, 26).
+
+    Raises PersianValueError with a message that says what to fix.
+    """
+    text = to_ascii_digits(str(value)).strip()
+    for sep in ("-", ".", "\\", " "):
+        text = text.replace(sep, "/")
+    parts = [p for p in text.split("/") if p]
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise PersianValueError(f"«{value}» تاریخ شمسی معتبری نیست؛ به شکل ۱۴۰۵/۰۴/۰۵ (سال/ماه/روز) وارد کنید.")
+    year, month, day = (int(p) for p in parts)
+    if year < 100:
+        raise PersianValueError(f"«{value}»: سال را چهاررقمی وارد کنید، مثل ۱۴۰۵/۰۴/۰۵.")
+    return make_jalali_date(year, month, day)
+
+
+def next_jalali_occurrence(month: int, day: int, today: datetime.date | None = None) -> datetime.date:
+    """The next date (today included) that falls on this Jalali month and day.
+
+    A deadline day lasts until 23:59:59 Tehran time, so on 5 Tir itself the next
+    5 Tir is today. 30 Esfand in a common year falls on 29 Esfand, its last day.
+    """
+    today = today or local_today()
+    j_today = to_jalali(today)
+    for year in (j_today.year, j_today.year + 1):
+        candidate_day = min(day, jalali_month_length(year, month))
+        candidate = jdatetime.date(year, month, candidate_day).togregorian()
+        if candidate >= today:
+            return candidate
+    raise AssertionError("unreachable: next year always has the date")
+
+
+def jalali_month_range(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    """First and last Gregorian day of a Jalali month, for Gregorian range queries."""
+    start = jdatetime.date(year, month, 1).togregorian()
+    end = jdatetime.date(year, month, jalali_month_length(year, month)).togregorian()
+    return start, end
+
+
+def jalali_year_range(year: int) -> tuple[datetime.date, datetime.date]:
+    return jalali_month_range(year, 1)[0], jalali_month_range(year, 12)[1]
+
+
+def jalali_month_label(year: int, month: int) -> str:
+    return persian_digits(f"{JALALI_MONTHS[month - 1]} {year}")
+
+
+def deadline_end(value: datetime.date) -> datetime.datetime:
+    """The aware moment a deadline day closes: 23:59:59.999999 Tehran time."""
+    naive = datetime.datetime.combine(value, datetime.time.max)
+    return timezone.make_aware(naive, timezone.get_default_timezone())
