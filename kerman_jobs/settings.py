@@ -150,6 +150,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers a task whose worker died (acks late) after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
+
+# Deadline reports (reports/): drafts this many days before a deadline, the final pack
+# on the day. A build still "running" after REPORT_STALE_SECONDS is presumed dead (its
+# worker was killed) and may be claimed again when its task is redelivered.
+REPORT_DRAFT_DAYS_BEFORE = [int(d) for d in env_list("REPORT_DRAFT_DAYS_BEFORE", "10,3")]
+REPORT_STALE_SECONDS = int(os.environ.get("REPORT_STALE_SECONDS", "900"))
+REPORT_QUEUE = os.environ.get("REPORT_QUEUE") or None  # None: Celery's default queue
+# Tests only: a pause between the PDF and the Excel file, so a worker can be killed mid-build.
+REPORT_BUILD_PAUSE_SECONDS = float(os.environ.get("REPORT_BUILD_PAUSE_SECONDS", "0"))
+# Links in e-mails point here.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 if REDIS_URL:
     CACHES = {
