@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -35,6 +37,16 @@ class Report(models.Model):
     finished_at = models.DateTimeField("زمان پایان", null=True, blank=True)
     attempts = models.PositiveIntegerField("تعداد تلاش", default=0)
     error = models.TextField("خطا", blank=True)
+    # A staff member's report covers only the commitments they report on; officials'
+    # and scheduled reports cover the whole province (reports/selectors.py).
+    is_restricted = models.BooleanField(
+        "محدود به تعهدهای درخواست‌کننده",
+        default=False,
+        help_text="گزارش کارشناس فقط تعهدهایی را در بر می‌گیرد که او گزارشگر آن‌هاست.",
+    )
+    # kind:due:stage for reports built by the daily schedule, so a second run of the
+    # schedule on the same day builds nothing twice; empty for reports asked for by hand.
+    schedule_key = models.CharField("کلید زمان‌بندی", max_length=100, null=True, blank=True, unique=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -55,3 +67,88 @@ class Report(models.Model):
         from kerman_jobs.persian import format_jalali_datetime
 
         return f"{self.get_kind_display()} — {format_jalali_datetime(self.created_at)}"
+
+
+class DeadlineRule(models.Model):
+    """A deadline that recurs every Jalali year, such as «۵ تیر»: drafts before it, the final pack on the day."""
+
+    title = models.CharField("عنوان", max_length=300)
+    jalali_month = models.PositiveSmallIntegerField(
+        "ماه شمسی", validators=[MinValueValidator(1), MaxValueValidator(12)], help_text="۱ تا ۱۲؛ تیر = ۴"
+    )
+    jalali_day = models.PositiveSmallIntegerField(
+        "روز", validators=[MinValueValidator(1), MaxValueValidator(31)], help_text="۱ تا ۳۱"
+    )
+    report_kind = models.CharField("نوع گزارش", max_length=30, choices=Report.Kind.choices)
+    draft_days_before = models.CharField(
+        "پیش‌نویس چند روز قبل",
+        max_length=100,
+        blank=True,
+        help_text="روزها را با ویرگول جدا کنید، مثل «۱۰، ۳». خالی یعنی پیش‌فرض سامانه (۱۰ و ۳ روز قبل).",
+    )
+    recipients = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="گیرندگان رایانامه",
+        blank=True,
+        related_name="+",
+        help_text="علاوه بر مقام‌های استانی. فقط کسانی رایانامه می‌گیرند که اجازهٔ دیدن گزارش را دارند.",
+    )
+    is_active = models.BooleanField("فعال", default=True)
+    history = HistoricalRecords(m2m_fields=[recipients])
+
+    class Meta:
+        verbose_name = "مهلت تکرارشونده"
+        verbose_name_plural = "مهلت‌های تکرارشونده"
+        ordering = ["jalali_month", "jalali_day", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(jalali_month__gte=1, jalali_month__lte=12), name="deadline_month_valid"),
+            models.CheckConstraint(condition=Q(jalali_day__gte=1, jalali_day__lte=31), name="deadline_day_valid"),
+            models.CheckConstraint(
+                condition=Q(report_kind__in=["commitment_timetable", "pathology", "credits"]),
+                name="deadline_report_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        from kerman_jobs.persian import JALALI_MONTHS, persian_digits
+
+        return f"{self.title} ({persian_digits(self.jalali_day)} {JALALI_MONTHS[self.jalali_month - 1]})"
+
+    def clean(self):
+        from kerman_jobs.persian import JALALI_MONTHS, jalali_month_length, persian_digits
+
+        errors = {}
+        if self.jalali_month and 1 <= self.jalali_month <= 12 and self.jalali_day:
+            # Esfand has 30 days only in leap years; such a rule falls on its last day otherwise.
+            longest = 30 if self.jalali_month == 12 else jalali_month_length(1403, self.jalali_month)
+            if self.jalali_day > longest:
+                errors["jalali_day"] = (
+                    f"{JALALI_MONTHS[self.jalali_month - 1]} {persian_digits(longest)} روز دارد؛ "
+                    f"روز {persian_digits(self.jalali_day)} وجود ندارد."
+                )
+        try:
+            self.draft_days()
+        except ValueError as exc:
+            errors["draft_days_before"] = str(exc)
+        if errors:
+            raise ValidationError(errors)
+
+    def draft_days(self) -> list[int]:
+        """The days before the deadline on which a draft is built, largest first."""
+        from kerman_jobs.persian import PersianValueError, parse_int
+
+        text = (self.draft_days_before or "").replace("،", ",")
+        if not text.strip():
+            return sorted(settings.REPORT_DRAFT_DAYS_BEFORE, reverse=True)
+        days = set()
+        for part in text.split(","):
+            if not part.strip():
+                continue
+            try:
+                value = parse_int(part)
+            except PersianValueError:
+                raise ValueError(f"«{part.strip()}» عدد نیست؛ روزها را با ویرگول جدا کنید، مثل «۱۰، ۳».") from None
+            if not 1 <= value <= 366:
+                raise ValueError("هر روز پیش‌نویس باید بین ۱ و ۳۶۶ روز پیش از مهلت باشد.")
+            days.add(value)
+        return sorted(days, reverse=True)
