@@ -1,0 +1,203 @@
+"""Charts drawn on the server, for pages and for WeasyPrint PDFs alike.
+
+Why on the server: nothing loads from the internet, no JavaScript runs, and the same
+markup prints in a PDF. The graphics (bars, columns) are small self-contained <svg>s
+with explicit width/height and a viewBox, colours as attributes, no CSS variables and
+no external references.
+
+Why the words are not inside the SVG: WeasyPrint (70) lays out SVG <text> one letter at
+a time, without shaping or bidi (weasyprint/svg/text.py), so Persian in an SVG <text>
+prints reversed and unjoined. Labels and figures are therefore HTML text in a
+right-to-left <table> around the SVG graphics, with inline styles so a PDF template needs
+no stylesheet. The table's dir="rtl" puts labels on the right and the oldest month
+rightmost; bars grow from the right. Everything is well-formed XML (tests parse it).
+
+User text is escaped; numbers are Persian digits with «٬» separators.
+"""
+
+from __future__ import annotations
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .persian import format_number
+
+FONT = "Vazirmatn, Tahoma, sans-serif"
+EMPTY_TEXT = "داده‌ای نیست"
+NO_FIGURE_TEXT = "بدون رقم"
+
+# Colours chosen to stay distinct in greyscale print.
+TRACK = "#e5e7eb"
+FILL = "#0f766e"
+TARGET_FILL = "#ccebe7"
+OUTLINE = "#334155"
+TEXT = "#1f2937"
+MUTED = "#6b7280"
+
+SCALE = 1000  # viewBox width of a bar: lengths are per mille of the cell
+
+
+def _n(value: float) -> str:
+    """A coordinate without needless decimals: 12, 12.5."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _num(value) -> float:
+    if value is None:
+        return 0.0
+    return float(value)
+
+
+def _table(width: int, rows_html: str, *, label: str, kind: str, extra_style: str = "") -> SafeString:
+    return mark_safe(
+        f'<table class="kj-chart kj-chart-{kind}" dir="rtl" role="img" aria-label="{escape(label)}" '
+        f'style="width:100%;max-width:{width}px;border-collapse:collapse;font-family:{FONT};font-size:12px;'
+        f'color:{TEXT};direction:rtl;{extra_style}"><tbody>{rows_html}</tbody></table>'
+    )
+
+
+def _empty(width: int, *, text: str = EMPTY_TEXT) -> SafeString:
+    return mark_safe(
+        f'<div class="kj-chart kj-chart-empty" dir="rtl" style="max-width:{width}px;padding:12px;'
+        f"text-align:center;border:1px solid {TRACK};border-radius:6px;background:#f9fafb;color:{MUTED};"
+        f'font-family:{FONT};font-size:12px">{escape(text)}</div>'
+    )
+
+
+def _bar_svg(parts: str, *, height: int = 16) -> str:
+    # Stretched to the cell: preserveAspectRatio="none" turns per-mille lengths into the
+    # cell's width; width/height stay explicit for renderers that need them.
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="{height}" viewBox="0 0 {SCALE} {height}" '
+        f'preserveAspectRatio="none" style="display:block;width:100%;height:{height}px">{parts}</svg>'
+    )
+
+
+def _swatch(fill: str, stroke: str = "none") -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="12" height="12" viewBox="0 0 12 12" '
+        f'style="vertical-align:middle"><rect x="0.5" y="0.5" width="11" height="11" fill="{fill}" '
+        f'stroke="{stroke}"/></svg>'
+    )
+
+
+# ---------------------------------------------------------------- progress bar
+
+
+def progress_bar(percent: float | None, *, width: int = 240, height: int = 18) -> SafeString:
+    """A bar filled from the right by `percent` (clamped to 0–100); None → «بدون رقم»."""
+    if percent is None:
+        return mark_safe(f'<span class="kj-nofigure" style="color:{MUTED}">{NO_FIGURE_TEXT}</span>')
+    p = min(max(_num(percent), 0.0), 100.0)
+    filled = width * p / 100.0
+    label = "٪" + format_number(p)
+    return mark_safe(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="kj-progress" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{label}"><title>{label}</title>'
+        f'<rect class="track" x="0" y="0" width="{width}" height="{height}" rx="{_n(height / 2)}" fill="{TRACK}"/>'
+        f'<rect class="fill" x="{_n(width - filled)}" y="0" width="{_n(filled)}" height="{height}" '
+        f'rx="{_n(min(height / 2, filled / 2))}" fill="{FILL}"/></svg>'
+    )
+
+
+# ---------------------------------------------------------------- horizontal bars
+
+LABEL_CELL = "text-align:right;font-weight:400;padding:3px 0 3px 8px;width:34%;vertical-align:middle"
+VALUE_CELL = "text-align:right;white-space:nowrap;padding:3px 6px 3px 0;width:1%;vertical-align:middle"
+BAR_CELL = "padding:3px 0;vertical-align:middle"
+
+
+def horizontal_bars(rows: list[dict], *, width: int = 640, unit: str = "شغل") -> SafeString:
+    """One bar per row (label, value), the largest value filling the cell; e.g. jobs per county."""
+    rows = [r for r in rows if r is not None]
+    if not rows or all(_num(r.get("value")) <= 0 for r in rows):
+        return _empty(width)
+    top = max(_num(r.get("value")) for r in rows)
+    html = []
+    for row in rows:
+        value = max(_num(row.get("value")), 0.0)
+        length = SCALE * value / top
+        label = escape(str(row.get("label") or "نامشخص"))
+        bar = _bar_svg(
+            f'<rect class="bar" x="{_n(SCALE - length)}" y="0" width="{_n(length)}" height="16" fill="{FILL}"/>'
+        )
+        html.append(
+            f'<tr><th scope="row" style="{LABEL_CELL}">{label}</th><td style="{BAR_CELL}">{bar}</td>'
+            f'<td style="{VALUE_CELL}">{format_number(value)} {escape(unit)}</td></tr>'
+        )
+    return _table(width, "".join(html), label="نمودار میله‌ای", kind="bars")
+
+
+def target_vs_realised(rows: list[dict], *, width: int = 640) -> SafeString:
+    """Per row: the target as an outlined pale bar, the realised jobs as a dark bar inside it.
+
+    A row without a target (a prepared commitment) shows what is realised and «بدون رقم».
+    """
+    rows = [r for r in rows if r is not None]
+    if not rows:
+        return _empty(width)
+    top = max(max(_num(r.get("target")), _num(r.get("realised"))) for r in rows) or 1.0
+    legend = (
+        f'<tr><td colspan="3" style="padding:0 0 6px 0;color:{MUTED}">'
+        f"{_swatch(TARGET_FILL, OUTLINE)} هدف &#160;&#160; {_swatch(FILL)} محقق‌شده</td></tr>"
+    )
+    html = [legend]
+    for row in rows:
+        target = row.get("target")
+        realised = max(_num(row.get("realised")), 0.0)
+        t_len = SCALE * _num(target) / top if target else 0.0
+        r_len = SCALE * realised / top
+        parts = ""
+        if target:
+            parts += (
+                f'<rect class="target" x="{_n(SCALE - t_len)}" y="0" width="{_n(t_len)}" height="18" '
+                f'fill="{TARGET_FILL}" stroke="{OUTLINE}" stroke-width="1.5" vector-effect="non-scaling-stroke"/>'
+            )
+        parts += f'<rect class="realised" x="{_n(SCALE - r_len)}" y="4" width="{_n(r_len)}" height="10" fill="{FILL}"/>'
+        caption = f"{format_number(realised)} از {format_number(_num(target))}" if target else NO_FIGURE_TEXT
+        html.append(
+            f'<tr><th scope="row" style="{LABEL_CELL}">{escape(str(row.get("label") or ""))}</th>'
+            f'<td style="{BAR_CELL}">{_bar_svg(parts, height=18)}</td>'
+            f'<td style="{VALUE_CELL}">{caption}</td></tr>'
+        )
+    return _table(width, "".join(html), label="هدف در برابر محقق‌شده", kind="target")
+
+
+# ---------------------------------------------------------------- columns
+
+
+def monthly_columns(rows: list[dict], *, width: int = 640, height: int = 220) -> SafeString:
+    """One column per month (label, jobs); in the right-to-left table the oldest is rightmost."""
+    rows = [r for r in rows if r is not None]
+    if not rows:
+        return _empty(width)
+    plot_h = max(height - 60, 40)  # room for the figure above and two label lines below
+    top = max(_num(r.get("jobs")) for r in rows)
+    figures, columns, labels = [], [], []
+    cell = f"width:{_n(100 / len(rows))}%;text-align:center;padding:0 1px;vertical-align:bottom"
+    for row in rows:
+        jobs = max(_num(row.get("jobs")), 0.0)
+        col_h = plot_h * jobs / top if top else 0.0
+        figures.append(f'<td style="{cell};font-size:10px;height:14px">{format_number(jobs) if jobs else ""}</td>')
+        columns.append(
+            f'<td style="{cell};border-bottom:1px solid {MUTED}">'
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="{_n(plot_h)}" '
+            f'viewBox="0 0 10 {_n(plot_h)}" preserveAspectRatio="none" '
+            f'style="display:block;width:100%;height:{_n(plot_h)}px">'
+            f'<rect class="column" x="2" y="{_n(plot_h - col_h)}" width="6" height="{_n(col_h)}" fill="{FILL}"/>'
+            f"</svg></td>"
+        )
+        # «فروردین ۱۴۰۵» on two lines so twelve months fit side by side.
+        label = str(row.get("label") or "")
+        month, _, year = label.rpartition(" ") if " " in label else (label, "", "")
+        labels.append(
+            f'<td style="{cell};vertical-align:top;font-size:10px;line-height:1.3;padding-top:3px">'
+            f'{escape(month)}<br/><span style="color:{MUTED}">{escape(year)}</span></td>'
+        )
+    body = f"<tr>{''.join(figures)}</tr><tr>{''.join(columns)}</tr><tr>{''.join(labels)}</tr>"
+    if not top:
+        body += (
+            f'<tr><td colspan="{len(rows)}" style="text-align:center;color:{MUTED};padding:4px">{EMPTY_TEXT}</td></tr>'
+        )
+    return _table(width, body, label="شغل محقق‌شده در هر ماه", kind="months", extra_style="table-layout:fixed")
