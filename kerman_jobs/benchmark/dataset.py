@@ -1,0 +1,228 @@
+"""A province-scale data set built inside PostgreSQL with generate_series.
+
+Everything is deterministic (derived from the row number), so two builds at the
+same scale hold the same rows; a second run finds the set complete and skips it.
+History tables are not filled for these rows: they are benchmark data, not
+changes anybody made.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from commitments.models import Commitment, ContinuityCheck, HomeBusiness, ProgressEntry
+from kerman_jobs.roles import CHAMBER_STAFF_GROUP, OFFICIALS_GROUP
+from programs.models import County, Organization, Program, Sector
+
+BENCH_PREFIX = "بنچ"
+FULL = {"commitments": 300, "entries": 200_000, "businesses": 1_000_000, "checks": 3_000_000}
+
+
+@dataclass
+class Sizes:
+    commitments: int
+    entries: int
+    businesses: int
+
+    @property
+    def checks(self) -> int:
+        return self.businesses * 3
+
+    @classmethod
+    def at(cls, scale: float) -> Sizes:
+        parents = max(int(FULL["commitments"] * scale) // 5, 2)
+        return cls(
+            commitments=parents * 5,
+            entries=max(int(FULL["entries"] * scale), 100),
+            businesses=max(int(FULL["businesses"] * scale), 100),
+        )
+
+
+def _ids(model, **filters) -> list[int]:
+    return list(model.objects.filter(**filters).order_by("id").values_list("id", flat=True))
+
+
+def bench_users():
+    User = get_user_model()
+    official, _ = User.objects.get_or_create(username="bench_official")
+    official.groups.add(Group.objects.get_or_create(name=OFFICIALS_GROUP)[0])
+    staff, _ = User.objects.get_or_create(username="bench_staff")
+    staff.groups.add(Group.objects.get_or_create(name=CHAMBER_STAFF_GROUP)[0])
+    return official, staff
+
+
+def current_sizes() -> dict[str, int]:
+    return {
+        "commitments": Commitment.objects.filter(title__startswith=BENCH_PREFIX).count(),
+        "entries": ProgressEntry.objects.filter(commitment__title__startswith=BENCH_PREFIX).count(),
+        "businesses": HomeBusiness.objects.filter(reference_code__startswith="BN-").count(),
+        "checks": ContinuityCheck.objects.filter(business__reference_code__startswith="BN-").count(),
+    }
+
+
+def build(sizes: Sizes, *, log=print) -> dict[str, int]:
+    if connection.vendor != "postgresql":
+        raise SystemExit("The benchmark data set is built in PostgreSQL: set DATABASE_URL=postgres://…")
+    call_command("seed_kerman", verbosity=0)
+    official, staff = bench_users()
+    have = current_sizes()
+    want = {
+        "commitments": sizes.commitments,
+        "entries": sizes.entries,
+        "businesses": sizes.businesses,
+        "checks": sizes.checks,
+    }
+    if have == want:
+        log(f"data set already built: {have}")
+        return have
+    if any(have.values()):
+        log(f"data set differs ({have} != {want}); rebuilding")
+        wipe()
+    _build_commitments(sizes, staff)
+    _build_rows(sizes, official, staff, log)
+    return current_sizes()
+
+
+def wipe() -> None:
+    with connection.cursor() as cur:
+        cur.execute(
+            "DELETE FROM commitments_continuitycheck WHERE business_id IN "
+            "(SELECT id FROM commitments_homebusiness WHERE reference_code LIKE 'BN-%%')"
+        )
+        cur.execute("DELETE FROM commitments_homebusiness WHERE reference_code LIKE 'BN-%%'")
+    bench = Commitment.objects.filter(title__startswith=BENCH_PREFIX)
+    ProgressEntry.objects.filter(commitment__in=bench).delete()
+    Commitment.objects.filter(title__startswith=BENCH_PREFIX, parent__isnull=False).delete()
+    bench.delete()
+
+
+@transaction.atomic
+def _build_commitments(sizes: Sizes, staff) -> None:
+    program = Program.objects.get(name="برنامه توسعه مشاغل خانگی استان کرمان")
+    orgs = [
+        Organization.objects.get_or_create(name=f"{BENCH_PREFIX} بانک {n}", defaults={"kind": "bank"})[0]
+        for n in range(1, 31)
+    ]
+    parents = sizes.commitments // 5
+    signed = datetime.date(2023, 3, 21)
+    made = []
+    for p in range(parents):
+        parent = Commitment.objects.create(
+            program=program,
+            organization=orgs[p % len(orgs)],
+            title=f"{BENCH_PREFIX} تفاهم‌نامه {p + 1}",
+            instrument="mou",
+            status="signed",
+            jobs_target=20_000,
+            credit_amount=2_000_000_000_000,
+            signed_on=signed,
+            due_on=datetime.date(2028, 3, 19),
+        )
+        made.append(parent)
+        for t in range(4):
+            made.append(
+                Commitment.objects.create(
+                    program=program,
+                    organization=orgs[p % len(orgs)],
+                    parent=parent,
+                    title=f"{BENCH_PREFIX} تفاهم‌نامه {p + 1} — بخش {t + 1}",
+                    instrument="agreement",
+                    status="in_execution",
+                    jobs_target=4_000,
+                    credit_amount=400_000_000_000,
+                    signed_on=signed,
+                    due_on=datetime.date(2027, 3, 20),
+                )
+            )
+    through = Commitment.reporters.through
+    through.objects.bulk_create([through(commitment_id=c.id, user_id=staff.id) for c in made])
+
+
+def _build_rows(sizes: Sizes, official, staff, log) -> None:
+    commitments = _ids(Commitment, title__startswith=BENCH_PREFIX)
+    counties = _ids(County)
+    sectors = _ids(Sector)
+    params = {
+        "commitments": commitments,
+        "counties": counties,
+        "sectors": sectors,
+        "nc": len(commitments),
+        "nk": len(counties),
+        "ns": len(sectors),
+        "official": official.id,
+        "staff": staff.id,
+    }
+    with connection.cursor() as cur:
+        log(f"progress entries: {sizes.entries:,}")
+        cur.execute(
+            """
+            INSERT INTO commitments_progressentry
+              (commitment_id, period_end, jobs_created, county_id, sector_id, credit_paid, note, evidence,
+               status, review_note, is_baseline, entered_by_id, verified_by_id, verified_at, version,
+               created_at, updated_at)
+            SELECT (%(commitments)s::bigint[])[1 + i %% %(nc)s],
+                   DATE '2023-03-21' + ((i * 7919) %% 1300),
+                   1 + i %% 20,
+                   (%(counties)s::bigint[])[1 + (i * 7) %% %(nk)s],
+                   (%(sectors)s::bigint[])[1 + (i * 11) %% %(ns)s],
+                   (i %% 50) * 10000000::bigint,
+                   '', '',
+                   CASE WHEN i %% 20 < 16 THEN 'verified' WHEN i %% 20 < 19 THEN 'submitted' ELSE 'rejected' END,
+                   '', false, %(staff)s,
+                   CASE WHEN i %% 20 < 16 OR i %% 20 = 19 THEN %(official)s END,
+                   CASE WHEN i %% 20 < 16 OR i %% 20 = 19 THEN now() END,
+                   1, now(), now()
+            FROM generate_series(1, %(n)s) AS i
+            """,
+            {**params, "n": sizes.entries},
+        )
+        log(f"home businesses: {sizes.businesses:,}")
+        # The business's status is its third (latest) check's: status(i, 3) below.
+        status_expr = (
+            "CASE WHEN ((i * {k} * 37) %% 100) < 70 THEN 'active' "
+            "WHEN ((i * {k} * 37) %% 100) < 85 THEN 'semi_closed' ELSE 'inactive' END"
+        )
+        cur.execute(
+            f"""
+            INSERT INTO commitments_homebusiness
+              (commitment_id, reference_code, county_id, sector_id, started_on, jobs, loan_amount, status, created_at)
+            SELECT (%(commitments)s::bigint[])[1 + (i * 13) %% %(nc)s],
+                   'BN-' || lpad(i::text, 8, '0'),
+                   (%(counties)s::bigint[])[1 + (i * 3) %% %(nk)s],
+                   (%(sectors)s::bigint[])[1 + (i * 5) %% %(ns)s],
+                   DATE '2022-03-21' + ((i * 31) %% 1180),
+                   1 + i %% 3,
+                   (1 + i %% 30) * 50000000::bigint,
+                   {status_expr.format(k=3)},
+                   now()
+            FROM generate_series(1, %(n)s) AS i
+            """,
+            {**params, "n": sizes.businesses},
+        )
+        log(f"continuity checks: {sizes.checks:,}")
+        cur.execute(
+            f"""
+            INSERT INTO commitments_continuitycheck
+              (business_id, checked_on, status, reason, note, checked_by_id, created_at)
+            SELECT b.id,
+                   b.started_on + 90 * k,
+                   s.status,
+                   CASE WHEN s.status = 'active' THEN ''
+                        ELSE (ARRAY['raw_materials','marketing','financing','training','other'])[1 + (b.i * k) %% 5]
+                   END,
+                   '', %(staff)s, now()
+            FROM (SELECT id, started_on, substr(reference_code, 4)::int AS i
+                  FROM commitments_homebusiness WHERE reference_code LIKE 'BN-%%') AS b
+            CROSS JOIN generate_series(1, 3) AS k
+            CROSS JOIN LATERAL (SELECT {status_expr.replace("i *", "b.i *").format(k="k")} AS status) AS s
+            """,
+            params,
+        )
+        log("ANALYZE")
+        cur.execute("ANALYZE")

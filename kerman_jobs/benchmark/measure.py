@@ -1,0 +1,204 @@
+"""Measurements for `make bench`: page times and queries, SQL alone, report builds, export, import, load."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+@contextmanager
+def sql_timer():
+    """Times every statement the page runs, as the database driver sees it."""
+    spent = {"seconds": 0.0}
+
+    def wrapper(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent["seconds"] += time.perf_counter() - start
+
+    with connection.execute_wrapper(wrapper):
+        yield spent
+
+
+def replay_sql(captured: list[dict]) -> float:
+    """Runs the page's captured statements again, alone, and returns their time.
+
+    CaptureQueriesContext keeps the SQL with parameters already interpolated (psycopg2's
+    own mogrified text), which PostgreSQL accepts as-is; executed without parameters,
+    psycopg2 does no %-interpolation of its own.
+    """
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        for q in captured:
+            sql = q["sql"]
+            if sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
+                continue
+            cursor.execute(sql)
+            if cursor.description:
+                cursor.fetchall()
+    return time.perf_counter() - start
+
+
+def measure_page(client: Client, name: str, url: str, requests: int) -> dict:
+    # One request first: it fills caches the way a user's first visit of the day does,
+    # and its time is reported as "first".
+    first_start = time.perf_counter()
+    response = client.get(url)
+    first = time.perf_counter() - first_start
+    if response.status_code != 200:
+        raise SystemExit(f"{name}: {url} answered {response.status_code}")
+    times, sql_times = [], []
+    captured = None
+    for _ in range(requests):
+        with CaptureQueriesContext(connection) as ctx, sql_timer() as spent:
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - start)
+        sql_times.append(spent["seconds"])
+        captured = ctx.captured_queries
+        assert response.status_code == 200
+    # The same page's SQL alone, without the cache: the statements of an uncached run.
+    from django.core.cache import cache
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        cold_start = time.perf_counter()
+        client.get(url)
+        cold_time = time.perf_counter() - cold_start
+    replays = [replay_sql(cold.captured_queries) for _ in range(5)]
+    sql_alone = statistics.median(replays)
+    median = statistics.median(times)
+    return {
+        "name": f"page.{name}",
+        "url": url,
+        "requests": requests,
+        "median_ms": round(median * 1000, 1),
+        "p95_ms": round(percentile(times, 95) * 1000, 1),
+        "first_ms": round(first * 1000, 1),
+        "uncached_ms": round(cold_time * 1000, 1),
+        "queries": len(captured or []),
+        "uncached_queries": len(cold.captured_queries),
+        "sql_in_page_median_ms": round(statistics.median(sql_times) * 1000, 1),
+        "sql_alone_ms": round(sql_alone * 1000, 1),
+        "page_to_sql_ratio": round(median / sql_alone, 2) if sql_alone else None,
+        "uncached_page_to_sql_ratio": round(cold_time / sql_alone, 2) if sql_alone else None,
+    }
+
+
+def run_measured(args: list[str], env: dict | None = None, timeout: int = 1800) -> dict:
+    """Runs a manage.py command in its own process; returns wall time and peak RSS."""
+    cmd = ["/usr/bin/time", "-f", "__peak_kb=%M", sys.executable, str(BASE_DIR / "manage.py"), *args]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env or os.environ.copy(), timeout=timeout)
+    elapsed = time.perf_counter() - start
+    match = re.search(r"__peak_kb=(\d+)", proc.stderr)
+    return {
+        "seconds": round(elapsed, 2),
+        "peak_mb": round(int(match.group(1)) / 1024, 1) if match else None,
+        "exit_code": proc.returncode,
+        "output_tail": (proc.stdout + proc.stderr).strip().splitlines()[-3:],
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def load_run(session_cookie: str, seconds: int = 30, connections: int = 8) -> dict:
+    """gunicorn with 2 workers, wrk against the dashboard as a logged-in official."""
+    if not shutil.which("wrk"):
+        return {"name": "load.dashboard", "error": "wrk is not installed (apt-get install wrk)"}
+    port = free_port()
+    env = os.environ.copy()
+    env.setdefault("DEBUG", "1")
+    log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "kerman_jobs.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--chdir",
+            str(BASE_DIR),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        url = f"http://127.0.0.1:{port}/"
+        header = f"Cookie: {settings.SESSION_COOKIE_NAME}={session_cookie}"
+        # Warm both workers before measuring.
+        subprocess.run(["wrk", "-t2", "-c2", "-d3s", "-H", header, url], capture_output=True, timeout=60)
+        proc = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", header, url],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+        )
+        out = proc.stdout
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    total = re.search(r"(\d+) requests in", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    scale = {"us": 0.001, "ms": 1, "s": 1000}
+    return {
+        "name": "load.dashboard",
+        "seconds": seconds,
+        "connections": connections,
+        "gunicorn_workers": 2,
+        "requests": int(total.group(1)) if total else None,
+        "requests_per_second": float(rps.group(1)) if rps else None,
+        "p99_ms": round(float(p99.group(1)) * scale[p99.group(2)], 1) if p99 else None,
+        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": errors.group(1) if errors else "none",
+        "raw": out,
+    }
+
+
+def write_results(results: list[dict], path: Path) -> None:
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=2))

@@ -1,0 +1,176 @@
+"""`make bench`: build (or reuse) a province-scale data set in PostgreSQL and measure.
+
+    python manage.py bench [--scale 1.0] [--requests 50] [--skip-load] [--only pages,reports,...]
+
+Writes bench-results.json (one object per measured figure, each with a "name").
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from commitments.models import Commitment, HomeBusiness
+from kerman_jobs import persian
+from kerman_jobs.benchmark import dataset, measure
+
+STEPS = ("pages", "reports", "export", "import", "load")
+
+
+class Command(BaseCommand):
+    help = "Builds the province-scale benchmark data set in PostgreSQL and measures pages, reports, export, import and load."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 300 commitments, 1,000,000 businesses")
+        parser.add_argument("--requests", type=int, default=50)
+        parser.add_argument("--only", default=",".join(STEPS), help=f"comma-separated subset of {STEPS}")
+        parser.add_argument("--skip-load", action="store_true")
+        parser.add_argument("--load-seconds", type=int, default=30)
+        parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "bench-results.json"))
+
+    def handle(self, *args, scale, requests, only, skip_load, load_seconds, output, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://… (make bench does).")
+        if requests < 50:
+            self.stderr.write("fewer than 50 requests: the p95 figures are not comparable with BENCHMARKS.md")
+        steps = {s.strip() for s in only.split(",") if s.strip()}
+        if skip_load:
+            steps.discard("load")
+        self.results: list[dict] = []
+        self.output = Path(output)
+
+        sizes = dataset.Sizes.at(scale)
+        start = time.perf_counter()
+        built = dataset.build(sizes, log=lambda m: self.stdout.write(f"  {m}"))
+        self.record(
+            {
+                "name": "dataset",
+                "scale": scale,
+                **built,
+                "seconds": round(time.perf_counter() - start, 1),
+                "machine": f"{platform.node()} {os.cpu_count()} cores {platform.processor() or platform.machine()}",
+                "postgres": connection.cursor().connection.server_version,
+            }
+        )
+        official, staff = dataset.bench_users()
+
+        if "pages" in steps:
+            self.pages(official, requests)
+        if "reports" in steps:
+            self.reports(official)
+        if "export" in steps:
+            self.export(official)
+        if "import" in steps:
+            self.import_rows(staff, scale)
+        if "load" in steps:
+            self.load(official, load_seconds)
+        self.table()
+
+    def record(self, result: dict) -> None:
+        self.results.append(result)
+        measure.write_results(self.results, self.output)
+
+    # ------------------------------------------------------------------ steps
+
+    def pages(self, official, requests: int) -> None:
+        client = Client()
+        client.force_login(official)
+        parent = Commitment.objects.filter(title__startswith=dataset.BENCH_PREFIX, parent__isnull=True).first()
+        pages = [
+            ("dashboard", reverse("commitments:dashboard")),
+            ("commitment", reverse("commitments:detail", args=[parent.pk])),
+            ("business_list", reverse("businesses:list")),
+            ("continuity", reverse("businesses:cohorts")),
+        ]
+        for name, url in pages:
+            self.stdout.write(f"page {name}: {url}")
+            self.record(measure.measure_page(client, name, url, requests))
+
+    def reports(self, official) -> None:
+        for kind in ("commitment_timetable", "pathology", "credits"):
+            self.stdout.write(f"report {kind}")
+            result = measure.run_measured(["build_report", kind])
+            self.record({"name": f"report.{kind}", **result})
+
+    def export(self, official) -> None:
+        self.stdout.write("export: every business to .xlsx")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "businesses.xlsx"
+            result = measure.run_measured(["export_businesses", str(path), "--as", official.username])
+            rows = HomeBusiness.objects.count()
+            size = path.stat().st_size if path.exists() else None
+        self.record({"name": "export.businesses_xlsx", "rows": rows, "bytes": size, **result})
+
+    def import_rows(self, staff, scale: float) -> None:
+        n = max(int(100_000 * scale), 1000)
+        commitment = Commitment.objects.filter(title__startswith=dataset.BENCH_PREFIX).order_by("id").first()
+        prefix = "IMP-"
+        HomeBusiness.objects.filter(reference_code__startswith=prefix).delete()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "import.csv"
+            with path.open("w", newline="", encoding="utf-8") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(
+                    ["کد پیگیری", "تعهد", "شهرستان", "رسته", "تاریخ شروع", "تعداد شغل", "مبلغ تسهیلات (ریال)"]
+                )
+                for i in range(n):
+                    writer.writerow(
+                        [
+                            f"{prefix}{i:07d}",
+                            commitment.pk,
+                            "کرمان" if i % 2 else "بم",
+                            "صنایع دستی",
+                            persian.persian_digits(f"1404/{1 + i % 12:02d}/{1 + i % 28:02d}"),
+                            1 + i % 3,
+                            "۱۲٬۵۰۰٬۰۰۰",
+                        ]
+                    )
+            self.stdout.write(f"import: {n:,} rows")
+            result = measure.run_measured(["import_businesses", str(path), "--as", staff.username])
+        imported = HomeBusiness.objects.filter(reference_code__startswith=prefix).count()
+        self.record({"name": "import.businesses_csv", "rows": n, "imported": imported, **result})
+        # Leave the data set as it was, so the next run measures the same thing.
+        HomeBusiness.history.filter(reference_code__startswith=prefix).delete()
+        HomeBusiness.objects.filter(reference_code__startswith=prefix).delete()
+
+    def load(self, official, seconds: int) -> None:
+        # A real session row in the database gunicorn reads, as a browser login leaves.
+        client = Client()
+        client.force_login(official)
+        session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+        self.stdout.write(f"load: gunicorn 2 workers, wrk {seconds}s at the dashboard")
+        result = measure.load_run(session_key, seconds=seconds)
+        self.stdout.write(result.pop("raw", ""))
+        self.record(result)
+
+    # ------------------------------------------------------------------ output
+
+    def table(self) -> None:
+        self.stdout.write("")
+        self.stdout.write(f"{'figure':32} {'value':>60}")
+        for r in self.results:
+            name = r["name"]
+            if name.startswith("page."):
+                line = (
+                    f"median {r['median_ms']} ms, p95 {r['p95_ms']} ms, first {r['first_ms']} ms, "
+                    f"uncached {r['uncached_ms']} ms, queries {r['queries']}/{r['uncached_queries']}, "
+                    f"SQL alone {r['sql_alone_ms']} ms, ratio {r['page_to_sql_ratio']}"
+                )
+            elif name.startswith(("report.", "export.", "import.")):
+                line = f"{r['seconds']} s, peak {r['peak_mb']} MB, exit {r['exit_code']}"
+            elif name == "load.dashboard":
+                line = f"{r.get('requests_per_second')} req/s, p99 {r.get('p99_ms')} ms, non-2xx {r.get('non_2xx')}"
+            else:
+                line = ", ".join(f"{k}={v}" for k, v in r.items() if k != "name")
+            self.stdout.write(f"{name:32} {line}")
+        self.stdout.write(f"\nwritten: {self.output}")
