@@ -12,6 +12,10 @@ right-to-left <table> around the SVG graphics, with inline styles so a PDF templ
 no stylesheet. The table's dir="rtl" puts labels on the right and the oldest month
 rightmost; bars grow from the right. Everything is well-formed XML (tests parse it).
 
+The inline styles are for PDFs; the site's Content-Security-Policy ignores style
+attributes in browsers, so every element also has a kj-* class that static/css/site.css
+styles the same way.
+
 User text is escaped; numbers are Persian digits with «٬» separators.
 """
 
@@ -88,7 +92,7 @@ def _swatch(fill: str, stroke: str = "none") -> str:
 def progress_bar(percent: float | None, *, width: int = 240, height: int = 18) -> SafeString:
     """A bar filled from the right by `percent` (clamped to 0–100); None → «بدون رقم»."""
     if percent is None:
-        return mark_safe(f'<span class="kj-nofigure" style="color:{MUTED}">{NO_FIGURE_TEXT}</span>')
+        return mark_safe(f'<span class="kj-nofigure kj-muted" style="color:{MUTED}">{NO_FIGURE_TEXT}</span>')
     p = min(max(_num(percent), 0.0), 100.0)
     filled = width * p / 100.0
     label = "٪" + format_number(p)
@@ -123,8 +127,9 @@ def horizontal_bars(rows: list[dict], *, width: int = 640, unit: str = "شغل")
             f'<rect class="bar" x="{_n(SCALE - length)}" y="0" width="{_n(length)}" height="16" fill="{FILL}"/>'
         )
         html.append(
-            f'<tr><th scope="row" style="{LABEL_CELL}">{label}</th><td style="{BAR_CELL}">{bar}</td>'
-            f'<td style="{VALUE_CELL}">{format_number(value)} {escape(unit)}</td></tr>'
+            f'<tr><th scope="row" class="kj-label" style="{LABEL_CELL}">{label}</th>'
+            f'<td class="kj-bar" style="{BAR_CELL}">{bar}</td>'
+            f'<td class="kj-value" style="{VALUE_CELL}">{format_number(value)} {escape(unit)}</td></tr>'
         )
     return _table(width, "".join(html), label="نمودار میله‌ای", kind="bars")
 
@@ -139,7 +144,7 @@ def target_vs_realised(rows: list[dict], *, width: int = 640) -> SafeString:
         return _empty(width)
     top = max(max(_num(r.get("target")), _num(r.get("realised"))) for r in rows) or 1.0
     legend = (
-        f'<tr><td colspan="3" style="padding:0 0 6px 0;color:{MUTED}">'
+        f'<tr><td colspan="3" class="kj-legend" style="padding:0 0 6px 0;color:{MUTED}">'
         f"{_swatch(TARGET_FILL, OUTLINE)} هدف &#160;&#160; {_swatch(FILL)} محقق‌شده</td></tr>"
     )
     html = [legend]
@@ -157,9 +162,9 @@ def target_vs_realised(rows: list[dict], *, width: int = 640) -> SafeString:
         parts += f'<rect class="realised" x="{_n(SCALE - r_len)}" y="4" width="{_n(r_len)}" height="10" fill="{FILL}"/>'
         caption = f"{format_number(realised)} از {format_number(_num(target))}" if target else NO_FIGURE_TEXT
         html.append(
-            f'<tr><th scope="row" style="{LABEL_CELL}">{escape(str(row.get("label") or ""))}</th>'
-            f'<td style="{BAR_CELL}">{_bar_svg(parts, height=18)}</td>'
-            f'<td style="{VALUE_CELL}">{caption}</td></tr>'
+            f'<tr><th scope="row" class="kj-label" style="{LABEL_CELL}">{escape(str(row.get("label") or ""))}</th>'
+            f'<td class="kj-bar" style="{BAR_CELL}">{_bar_svg(parts, height=18)}</td>'
+            f'<td class="kj-value" style="{VALUE_CELL}">{caption}</td></tr>'
         )
     return _table(width, "".join(html), label="هدف در برابر محقق‌شده", kind="target")
 
@@ -179,9 +184,11 @@ def monthly_columns(rows: list[dict], *, width: int = 640, height: int = 220) ->
     for row in rows:
         jobs = max(_num(row.get("jobs")), 0.0)
         col_h = plot_h * jobs / top if top else 0.0
-        figures.append(f'<td style="{cell};font-size:10px;height:14px">{format_number(jobs) if jobs else ""}</td>')
+        figures.append(
+            f'<td class="kj-fig" style="{cell};font-size:10px;height:14px">{format_number(jobs) if jobs else ""}</td>'
+        )
         columns.append(
-            f'<td style="{cell};border-bottom:1px solid {MUTED}">'
+            f'<td class="kj-col" style="{cell};border-bottom:1px solid {MUTED}">'
             f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="{_n(plot_h)}" '
             f'viewBox="0 0 10 {_n(plot_h)}" preserveAspectRatio="none" '
             f'style="display:block;width:100%;height:{_n(plot_h)}px">'
@@ -192,12 +199,10 @@ def monthly_columns(rows: list[dict], *, width: int = 640, height: int = 220) ->
         label = str(row.get("label") or "")
         month, _, year = label.rpartition(" ") if " " in label else (label, "", "")
         labels.append(
-            f'<td style="{cell};vertical-align:top;font-size:10px;line-height:1.3;padding-top:3px">'
-            f'{escape(month)}<br/><span style="color:{MUTED}">{escape(year)}</span></td>'
+            f'<td class="kj-month" style="{cell};vertical-align:top;font-size:10px;line-height:1.3;padding-top:3px">'
+            f'{escape(month)}<br/><span class="kj-muted" style="color:{MUTED}">{escape(year)}</span></td>'
         )
     body = f"<tr>{''.join(figures)}</tr><tr>{''.join(columns)}</tr><tr>{''.join(labels)}</tr>"
     if not top:
-        body += (
-            f'<tr><td colspan="{len(rows)}" style="text-align:center;color:{MUTED};padding:4px">{EMPTY_TEXT}</td></tr>'
-        )
+        body += f'<tr><td colspan="{len(rows)}" class="kj-muted" style="text-align:center;color:{MUTED};padding:4px">{EMPTY_TEXT}</td></tr>'
     return _table(width, body, label="شغل محقق‌شده در هر ماه", kind="months", extra_style="table-layout:fixed")
