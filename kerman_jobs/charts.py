@@ -206,3 +206,39 @@ def monthly_columns(rows: list[dict], *, width: int = 640, height: int = 220) ->
     if not top:
         body += f'<tr><td colspan="{len(rows)}" class="kj-muted" style="text-align:center;color:{MUTED};padding:4px">{EMPTY_TEXT}</td></tr>'
     return _table(width, body, label="شغل محقق‌شده در هر ماه", kind="months", extra_style="table-layout:fixed")
+
+
+# ---------------------------------------------------------------- survival
+
+SURVIVAL_FILLS = ("#0f766e", "#5eada4", "#334155")  # one per horizon, distinct in greyscale
+
+
+def survival_columns(rows: list[dict], *, months=(3, 6, 12), width: int = 640) -> SafeString:
+    """Per cohort (rows of registry_selectors.cohort_survival): one thin bar per horizon,
+    as long as the share still active N months after starting; «—» where nobody is
+    eligible yet."""
+    rows = [r for r in rows if r is not None]
+    if not rows:
+        return _empty(width)
+    fills = dict(zip(months, SURVIVAL_FILLS, strict=False))
+    legend = " &#160;&#160; ".join(f"{_swatch(fills.get(n, FILL))} {format_number(n)} ماه" for n in months)
+    html = [f'<tr><td colspan="3" class="kj-legend" style="padding:0 0 6px 0;color:{MUTED}">{legend}</td></tr>']
+    bar_h, gap = 6, 2
+    height = len(months) * (bar_h + gap)
+    for row in rows:
+        parts, captions = "", []
+        for i, n in enumerate(months):
+            share = row["survival"][n]["share"]
+            length = SCALE * min(max(_num(share), 0.0), 1.0)
+            if share is not None:
+                parts += (
+                    f'<rect class="survival-{n}" x="{_n(SCALE - length)}" y="{i * (bar_h + gap)}" '
+                    f'width="{_n(length)}" height="{bar_h}" fill="{fills.get(n, FILL)}"/>'
+                )
+            captions.append("—" if share is None else "٪" + format_number(100 * share))
+        html.append(
+            f'<tr><th scope="row" class="kj-label" style="{LABEL_CELL}">{escape(str(row.get("label") or ""))}</th>'
+            f'<td class="kj-bar" style="{BAR_CELL}">{_bar_svg(parts, height=height)}</td>'
+            f'<td class="kj-value" style="{VALUE_CELL}">{" · ".join(captions)}</td></tr>'
+        )
+    return _table(width, "".join(html), label="سهم کسب‌وکارهای فعال پس از چند ماه", kind="survival")
