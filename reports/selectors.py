@@ -1,0 +1,73 @@
+"""Who may see, download and ask for which report, and what a report covers.
+
+The rule (decided once, here):
+- Provincial officials (and superusers) see every report and may ask for any kind;
+  their reports and the scheduled ones cover the whole province.
+- Chamber staff may ask for reports too, but theirs are built restricted to the
+  commitments they report on (`commitments_visible_to(requester)`), and they see only
+  the reports they asked for. A province-wide report would show them commitments
+  they may not see, so they never see those.
+- Everyone else sees none and may ask for none.
+A report that is not yours answers 404 exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from commitments.models import Commitment, HomeBusiness, Milestone
+from commitments.selectors import businesses_visible_to, commitments_visible_to, milestones_visible_to
+from kerman_jobs.roles import is_chamber_staff, is_official
+
+from .models import Report
+
+
+def reports_visible_to(user) -> QuerySet[Report]:
+    qs = Report.objects.select_related("requested_by")
+    if is_official(user):
+        return qs
+    if is_chamber_staff(user):
+        return qs.filter(requested_by=user, is_restricted=True)
+    return qs.none()
+
+
+def report_get_visible(user, pk) -> Report:
+    try:
+        return reports_visible_to(user).get(pk=pk)
+    except (Report.DoesNotExist, ValueError, TypeError):
+        raise Http404("گزارش پیدا نشد.") from None
+
+
+def can_request_reports(user) -> bool:
+    return is_official(user) or is_chamber_staff(user)
+
+
+@dataclass
+class ReportScope:
+    """What one report covers: the same querysets the dashboard uses for that person."""
+
+    commitments: QuerySet[Commitment]
+    businesses: QuerySet[HomeBusiness]
+    milestones: QuerySet[Milestone]
+    label: str
+
+
+def report_scope(report: Report) -> ReportScope:
+    if report.is_restricted and report.requested_by is not None:
+        user = report.requested_by
+        name = user.get_full_name() or user.get_username()
+        return ReportScope(
+            commitments=commitments_visible_to(user),
+            businesses=businesses_visible_to(user),
+            milestones=milestones_visible_to(user),
+            label=f"تعهدهایی که {name} گزارشگر آن‌هاست",
+        )
+    return ReportScope(
+        commitments=Commitment.objects.all(),
+        businesses=HomeBusiness.objects.all(),
+        milestones=Milestone.objects.all(),
+        label="همهٔ استان کرمان",
+    )

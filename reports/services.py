@@ -1,0 +1,291 @@
+"""Every write to reports: asking for one, building it, and the daily deadline run.
+
+A build is claimed with one conditional UPDATE (pending → running, or a "running" one
+whose worker died long ago), so two deliveries of the same task never build twice, and
+finished with another conditional UPDATE that names the claim (its started_at), so a
+worker that lost its claim cannot overwrite the one that holds it. These transitions
+are plain UPDATEs and leave no django-simple-history row; the request does.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from commitments.models import Milestone
+from kerman_jobs import persian
+from kerman_jobs.roles import OFFICIALS_GROUP, is_official
+
+from .models import DeadlineRule, Report
+from .selectors import can_request_reports
+
+logger = logging.getLogger(__name__)
+
+
+def _stamp(obj, actor, reason: str) -> None:
+    obj._history_user = actor
+    obj._change_reason = reason[:100] if reason else ""
+
+
+def enqueue_build(report_id: int) -> None:
+    from .tasks import build_report_task
+
+    build_report_task.apply_async(args=[report_id], queue=settings.REPORT_QUEUE)
+
+
+def report_create(
+    *,
+    actor,
+    kind: str,
+    due_on: datetime.date | None = None,
+    is_draft: bool = False,
+    schedule_key: str | None = None,
+    reason: str = "درخواست گزارش",
+) -> Report:
+    """A pending report; nothing is enqueued (report_request and the schedule do that)."""
+    if kind not in Report.Kind.values:
+        raise ValidationError(
+            {"kind": "نوع گزارش شناخته نیست؛ یکی از برنامه زمان‌بندی، آسیب‌شناسی یا اعتبارات را انتخاب کنید."}
+        )
+    report = Report(
+        kind=kind,
+        due_on=due_on,
+        is_draft=is_draft,
+        requested_by=actor,
+        # Only officials' and scheduled reports cover the whole province.
+        is_restricted=actor is not None and not is_official(actor),
+        schedule_key=schedule_key,
+    )
+    report.full_clean()
+    _stamp(report, actor, reason)
+    report.save()
+    return report
+
+
+def report_request(*, actor, kind: str, due_on: datetime.date | None = None, is_draft: bool = False) -> Report:
+    """A person asks for a report now; it is built by a worker once this transaction commits."""
+    if not can_request_reports(actor):
+        raise PermissionDenied("فقط مقام‌های استانی و کارشناسان اتاق بازرگانی می‌توانند گزارش درخواست کنند.")
+    with transaction.atomic():
+        report = report_create(actor=actor, kind=kind, due_on=due_on, is_draft=is_draft)
+        report_id = report.id
+        # robust: a broker that is down must not turn a saved request into an error page;
+        # the report stays «در صف» and the failure is logged.
+        transaction.on_commit(lambda: enqueue_build(report_id), robust=True)
+    return report
+
+
+# ---------------------------------------------------------------- building
+
+
+def report_claim(report_id: int) -> datetime.datetime | None:
+    """Take the report for building; returns the claim (its started_at) or None if not ours to build.
+
+    Claimable: pending, or running with a started_at older than REPORT_STALE_SECONDS
+    (its worker was killed and the broker redelivered the task). Ready and failed
+    reports are never built again, so a task that runs twice builds once.
+    """
+    now = timezone.now()
+    stale_before = now - datetime.timedelta(seconds=settings.REPORT_STALE_SECONDS)
+    claimable = Q(status=Report.Status.PENDING) | Q(status=Report.Status.RUNNING, started_at__lt=stale_before)
+    claimed = Report.objects.filter(claimable, pk=report_id).update(
+        status=Report.Status.RUNNING, started_at=now, attempts=F("attempts") + 1, error=""
+    )
+    return now if claimed else None
+
+
+def report_release(report_id: int, claim: datetime.datetime) -> bool:
+    """Back to pending before a retry, so the retried task can claim it again."""
+    return bool(
+        Report.objects.filter(pk=report_id, status=Report.Status.RUNNING, started_at=claim).update(
+            status=Report.Status.PENDING
+        )
+    )
+
+
+def report_fail(report_id: int, claim: datetime.datetime | None, message: str) -> bool:
+    qs = Report.objects.filter(pk=report_id, status=Report.Status.RUNNING)
+    if claim is not None:
+        qs = qs.filter(started_at=claim)
+    return bool(qs.update(status=Report.Status.FAILED, error=message, finished_at=timezone.now()))
+
+
+def report_build(report_id: int, *, today: datetime.date | None = None) -> Report | None:
+    """Claim, build both files, and mark ready in one UPDATE. None when there was nothing to do.
+
+    Raises on errors, with the claim released or failed by the caller (the task) that
+    knows whether another attempt will follow; see tasks.build_report_task.
+    """
+    from .builders.content import build_content
+    from .builders.files import write_report_files
+
+    claim = report_claim(report_id)
+    if claim is None:
+        logger.info("report %s: not claimable (already built, being built, or missing)", report_id)
+        return None
+    try:
+        report = Report.objects.select_related("requested_by").get(pk=report_id)
+        content = build_content(report, today=today)
+        pdf_name, xlsx_name = write_report_files(report, content)
+    except BaseException as exc:
+        exc.report_claim = claim  # the task decides: release for a retry, or fail
+        raise
+    done = Report.objects.filter(pk=report_id, status=Report.Status.RUNNING, started_at=claim).update(
+        status=Report.Status.READY, pdf=pdf_name, xlsx=xlsx_name, finished_at=timezone.now(), error=""
+    )
+    if not done:
+        logger.warning("report %s: claim lost while building; the other build's result stands", report_id)
+        return None
+    return Report.objects.get(pk=report_id)
+
+
+def report_retry(*, actor, report: Report) -> Report:
+    """A failed report back into the queue (officials, or the staff member who asked for it)."""
+    if not can_request_reports(actor):
+        raise PermissionDenied("اجازهٔ ساخت دوبارهٔ این گزارش را ندارید.")
+    with transaction.atomic():
+        updated = Report.objects.filter(pk=report.pk, status=Report.Status.FAILED).update(
+            status=Report.Status.PENDING, error="", finished_at=None
+        )
+        if not updated:
+            raise ValidationError("فقط گزارش ناموفق را می‌توان دوباره ساخت.")
+        transaction.on_commit(lambda: enqueue_build(report.pk), robust=True)
+    report.refresh_from_db()
+    return report
+
+
+# ---------------------------------------------------------------- the daily deadline run
+
+
+@dataclass
+class Deadline:
+    due_on: datetime.date
+    kind: str
+    title: str
+    draft_days: list[int]
+    recipients: list = field(default_factory=list)
+
+
+def deadlines(today: datetime.date) -> list[Deadline]:
+    """Every deadline from today on: each active rule's next Jalali occurrence, and open milestones with a report."""
+    result = []
+    for rule in DeadlineRule.objects.filter(is_active=True).prefetch_related("recipients"):
+        result.append(
+            Deadline(
+                due_on=persian.next_jalali_occurrence(rule.jalali_month, rule.jalali_day, today),
+                kind=rule.report_kind,
+                title=rule.title,
+                draft_days=rule.draft_days(),
+                recipients=list(rule.recipients.all()),
+            )
+        )
+    milestones = Milestone.objects.filter(done_on__isnull=True, due_on__gte=today).exclude(report_kind="")
+    for m in milestones:
+        result.append(
+            Deadline(
+                due_on=m.due_on,
+                kind=m.report_kind,
+                title=m.title,
+                draft_days=sorted(settings.REPORT_DRAFT_DAYS_BEFORE, reverse=True),
+            )
+        )
+    return result
+
+
+def stage_for(days_left: int, draft_days: list[int]) -> str | None:
+    """«final» on the day; «draft10» from 10 days before, «draft3» from 3 days before; else None.
+
+    A day the daily run missed is caught up: 5 days before, the 10-day draft is built
+    if it has not been; its key keeps it from being built twice.
+    """
+    if days_left == 0:
+        return "final"
+    reached = [n for n in draft_days if n >= days_left > 0]
+    return f"draft{min(reached)}" if reached else None
+
+
+def _recipients(extra) -> list[str]:
+    """Officials, plus the rule's recipients who may see province-wide reports; by e-mail, once each."""
+    User = get_user_model()
+    users = list(
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name=OFFICIALS_GROUP) | Q(is_superuser=True))
+        .exclude(email="")
+        .distinct()
+    )
+    users += [u for u in extra if u.email and is_official(u)]
+    seen: dict[str, None] = {}
+    for u in users:
+        seen.setdefault(u.email.lower(), None)
+    return list(seen)
+
+
+def _notify(report: Report, deadline: Deadline, days_left: int) -> int:
+    addresses = _recipients(deadline.recipients)
+    if not addresses:
+        return 0
+    kind = report.get_kind_display()
+    due = persian.format_jalali_long(deadline.due_on)
+    link = f"{settings.SITE_URL}{reverse('reports:list')}#report-{report.pk}"
+    if report.is_draft:
+        subject = f"پیش‌نویس «{kind}» برای مهلت {due}"
+        when = f"{persian.persian_digits(days_left)} روز تا مهلت «{deadline.title}» ({due}) مانده است."
+    else:
+        subject = f"نسخهٔ نهایی «{kind}» — مهلت امروز، {due}"
+        when = f"امروز، {due}، مهلت «{deadline.title}» است و تا پایان امروز به وقت تهران فرصت هست."
+    body = (
+        f"با سلام،\n\n{when}\n"
+        f"{'پیش‌نویس' if report.is_draft else 'نسخهٔ نهایی'} گزارش «{kind}» (PDF و اکسل) در حال ساخت است "
+        f"و چند دقیقهٔ دیگر از این نشانی دریافت می‌شود:\n{link}\n\n"
+        "سامانهٔ پایش مشاغل خانگی استان کرمان"
+    )
+    messages = [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses]
+    return get_connection().send_messages(messages) or 0
+
+
+def deadline_run(today: datetime.date | None = None) -> list[Report]:
+    """The daily task: drafts before each deadline and the final pack on its day; e-mails.
+
+    Idempotent per (kind, due date, stage): a second run on the same day creates nothing.
+    """
+    today = today or persian.local_today()
+    created: list[Report] = []
+    for deadline in sorted(deadlines(today), key=lambda d: (d.due_on, d.kind)):
+        days_left = (deadline.due_on - today).days
+        stage = stage_for(days_left, deadline.draft_days)
+        if stage is None:
+            continue
+        key = f"{deadline.kind}:{deadline.due_on.isoformat()}:{stage}"
+        if Report.objects.filter(schedule_key=key).exists():
+            continue
+        try:
+            with transaction.atomic():
+                report = report_create(
+                    actor=None,
+                    kind=deadline.kind,
+                    due_on=deadline.due_on,
+                    is_draft=stage != "final",
+                    schedule_key=key,
+                    reason=f"زمان‌بندی: {deadline.title}"[:100],
+                )
+                report_id = report.id
+                transaction.on_commit(lambda rid=report_id: enqueue_build(rid), robust=True)
+        except IntegrityError:
+            continue  # another run created it a moment ago
+        created.append(report)
+        try:
+            _notify(report, deadline, days_left)
+        except Exception:
+            # The report is built either way; a mail server that is down must not stop the others.
+            logger.exception("report %s: could not send the deadline e-mail", report.pk)
+    return created
