@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from kerman_jobs.admin_tools import PersianAdminMixin, jalali_date_column, jalali_month_filter
 
-from .models import Report
+from .models import DeadlineRule, Report
 
 
 @admin.register(Report)
@@ -12,3 +12,11 @@ class ReportAdmin(PersianAdminMixin, SimpleHistoryAdmin):
     list_filter = ["kind", "status", "is_draft", jalali_month_filter("due_on", "مهلت (شمسی)")]
     search_fields = ["error"]
     readonly_fields = ["created_at", "started_at", "finished_at", "attempts"]
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(PersianAdminMixin, SimpleHistoryAdmin):
+    list_display = ["title", "jalali_day", "jalali_month", "report_kind", "draft_days_before", "is_active"]
+    list_filter = ["report_kind", "is_active"]
+    search_fields = ["title"]
+    filter_horizontal = ["recipients"]

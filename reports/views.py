@@ -1,8 +1,121 @@
+"""The reports page: the list with status, «ساخت همین حالا», downloads, and a JSON status for polling.
+
+Access is reports.selectors' one rule; files are served only through report_download,
+never from a public media URL.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from kerman_jobs import persian
+from kerman_jobs.roles import is_official
+
+from . import selectors, services
+from .models import Report
+
+LIST_LIMIT = 100
+FORMATS = {
+    "pdf": ("pdf", "application/pdf"),
+    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+def _status_json(report: Report) -> dict:
+    ready = report.status == Report.Status.READY
+    return {
+        "id": report.pk,
+        "status": report.status,
+        "label": report.get_status_display(),
+        "pdf_url": reverse("reports:download", args=[report.pk, "pdf"]) if ready and report.pdf else "",
+        "xlsx_url": reverse("reports:download", args=[report.pk, "xlsx"]) if ready and report.xlsx else "",
+        "error": report.error if report.status == Report.Status.FAILED else "",
+        "finished": persian.format_jalali_datetime(report.finished_at) if report.finished_at else "",
+    }
 
 
 @login_required
+@require_GET
 def report_list(request):
-    # Placeholder until the reports issue lands.
-    return render(request, "base.html", {})
+    reports = list(selectors.reports_visible_to(request.user)[:LIST_LIMIT])
+    return render(
+        request,
+        "reports/list.html",
+        {
+            "reports": reports,
+            "kinds": Report.Kind.choices,
+            "can_request": selectors.can_request_reports(request.user),
+            "restricted": not is_official(request.user),
+            "in_progress": [r.pk for r in reports if r.status in (Report.Status.PENDING, Report.Status.RUNNING)],
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_request(request):
+    kind = request.POST.get("kind", "")
+    try:
+        report = services.report_request(actor=request.user, kind=kind)
+    except PermissionDenied:
+        raise Http404("گزارش پیدا نشد.") from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reports:list")
+    messages.success(
+        request, f"«{report.get_kind_display()}» در صف ساخت قرار گرفت؛ همین صفحه آماده شدنش را نشان می‌دهد."
+    )
+    return redirect(f"{reverse('reports:list')}#report-{report.pk}")
+
+
+@login_required
+@require_POST
+def report_retry(request, pk: int):
+    report = selectors.report_get_visible(request.user, pk)
+    try:
+        services.report_retry(actor=request.user, report=report)
+    except PermissionDenied:
+        raise Http404("گزارش پیدا نشد.") from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(f"{reverse('reports:list')}#report-{report.pk}")
+
+
+@login_required
+@require_GET
+def report_status(request):
+    """{"reports": [...]} for the ids asked (?ids=3,4), limited to those the user may see."""
+    ids = []
+    for part in request.GET.get("ids", "").split(","):
+        if part.strip().isdigit():
+            ids.append(int(part))
+    reports = selectors.reports_visible_to(request.user).filter(pk__in=ids[:LIST_LIMIT])
+    return JsonResponse({"reports": [_status_json(r) for r in reports]})
+
+
+@login_required
+@require_GET
+def report_download(request, pk: int, fmt: str):
+    report = selectors.report_get_visible(request.user, pk)
+    if fmt not in FORMATS or report.status != Report.Status.READY:
+        raise Http404("فایل این گزارش آماده نیست.")
+    field = report.pdf if fmt == "pdf" else report.xlsx
+    if not field:
+        raise Http404("فایل این گزارش آماده نیست.")
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404("فایل این گزارش پیدا نشد.") from None
+    extension, content_type = FORMATS[fmt]
+    stamp = persian.format_jalali(report.finished_at or report.created_at, "%Y-%m-%d", digits="ascii")
+    stage = "پیش‌نویس" if report.is_draft else "نهایی"
+    filename = f"{report.get_kind_display()}-{stage}-{stamp}-{report.pk}.{extension}"
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
