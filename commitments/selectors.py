@@ -309,3 +309,64 @@ def latest_check_subquery():
 def businesses_without_recent_check(businesses: QuerySet[HomeBusiness], *, since: datetime.date):
     recent = ContinuityCheck.objects.filter(business=OuterRef("pk"), checked_on__gte=since)
     return businesses.filter(~Exists(recent))
+
+
+# ---------------------------------------------------------------- web app (issue 3)
+
+
+def commitment_get_reportable(user, pk) -> Commitment:
+    """A commitment this user may enter progress on.
+
+    Not visible → 404 like a missing one; visible but not theirs to report on (an
+    official, who verifies rather than enters) → 403, which reveals nothing new.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    commitment = commitment_get_visible(user, pk)
+    if not can_report_on(user, commitment):
+        raise PermissionDenied("ثبت گزارش پیشرفت این تعهد با کارشناس گزارش‌دهندهٔ آن است.")
+    return commitment
+
+
+def entries_awaiting_review(user) -> QuerySet[ProgressEntry]:
+    """Submitted entries an official should verify or return; nothing for anyone else."""
+    if not is_official(user):
+        return ProgressEntry.objects.none()
+    return ProgressEntry.objects.filter(status=ProgressEntry.Status.SUBMITTED)
+
+
+def program_figures(commitments: QuerySet[Commitment]) -> list[dict]:
+    """Per programme: its target for new jobs, realised (baseline and new), remaining.
+
+    The programme's target counts NEW jobs, so the baseline (jobs realised before the
+    tracker, entered by the admin) is shown apart and does not reduce what remains.
+    Two queries whatever the number of commitments.
+    """
+    from programs.models import Program
+
+    rows = (
+        ProgressEntry.objects.filter(status=VERIFIED, commitment__in=commitments)
+        .values("commitment__program_id")
+        .annotate(
+            baseline=Coalesce(Sum("jobs_created", filter=Q(is_baseline=True)), 0),
+            new=Coalesce(Sum("jobs_created", filter=Q(is_baseline=False)), 0),
+        )
+    )
+    by_program = {r["commitment__program_id"]: r for r in rows}
+    programs = Program.objects.filter(pk__in=commitments.values("program_id")).order_by("-starts_on", "name")
+    result = []
+    for program in programs:
+        row = by_program.get(program.pk, {"baseline": 0, "new": 0})
+        new = row["new"]
+        result.append(
+            {
+                "program": program,
+                "target": program.jobs_target,
+                "realised": row["baseline"] + new,
+                "baseline": row["baseline"],
+                "new": new,
+                "remaining": max(program.jobs_target - new, 0),
+                "percent": min(100.0 * new / program.jobs_target, 100.0) if program.jobs_target else None,
+            }
+        )
+    return result
