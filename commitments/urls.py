@@ -6,4 +6,11 @@ app_name = "commitments"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("commitments/<int:pk>/", views.commitment_detail, name="detail"),
+    path("commitments/<int:pk>/progress/new/", views.entry_create, name="entry_create"),
+    path("progress/<int:pk>/", views.entry_detail, name="entry"),
+    path("progress/<int:pk>/evidence/", views.entry_evidence, name="entry_evidence"),
+    path("progress/<int:pk>/verify/", views.entry_verify, name="entry_verify"),
+    path("progress/<int:pk>/return/", views.entry_return, name="entry_return"),
+    path("review/", views.review_queue, name="review_queue"),
 ]

@@ -1,14 +1,311 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Pages for officials and chamber staff: the dashboard, a commitment, progress entry and review.
 
-from . import selectors
+Views stay thin: who may see what is decided in selectors (404 for "missing" and "not
+yours" alike), every write goes through services, forms only read what people type.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kerman_jobs import charts, persian
+from kerman_jobs.roles import is_chamber_staff, is_official
+
+from . import selectors, services
+from .filters import CommitmentFilter
+from .forms import ProgressEntryEditForm, ProgressEntryForm, ReturnForm, VerifyForm
+from .models import ProgressEntry
+
+ENTRY_FIELDS = ("period_end", "jobs_created", "county", "sector", "credit_paid", "note", "evidence")
+
+
+def _require_official(user) -> None:
+    if not is_official(user):
+        raise PermissionDenied("این بخش فقط برای مقام‌های استانی است.")
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the field it names, else on top."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+# ---------------------------------------------------------------- dashboard
 
 
 @login_required
-def dashboard(request):
-    visible = selectors.commitments_visible_to(request.user)
-    return render(
-        request,
-        "commitments/dashboard.html",
-        {"figures": selectors.commitment_figures(visible), "realised": selectors.realised_jobs(visible)},
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    visible = selectors.commitments_visible_to(user)
+    filterset = CommitmentFilter(request.GET or None, queryset=visible)
+    # Unbound (no filter in the URL) shows everything visible; an invalid filter shows nothing
+    # and its errors, rather than silently ignoring what the person asked for.
+    commitments = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else visible.none()
+    figures = selectors.commitment_figures(commitments)
+    for fig in figures:
+        fig.outlook = fig.forecast()
+    today = persian.local_today()
+    by_org = selectors.realised_by(commitments, "commitment__organization__name")
+    by_county = selectors.realised_by(commitments, "county__name")
+    by_sector = selectors.realised_by(commitments, "sector__name")
+    months = selectors.realised_per_jalali_month(commitments, today=today)
+    reportable = []
+    returned = []
+    if is_chamber_staff(user) or user.is_superuser:
+        reportable = list(selectors.commitments_reportable_by(user).select_related("organization"))
+        returned = list(
+            ProgressEntry.objects.filter(entered_by=user, status=ProgressEntry.Status.REJECTED).select_related(
+                "commitment"
+            )[:20]
+        )
+    context = {
+        "filterset": filterset,
+        "filtered": bool(request.GET),
+        "figures": figures,
+        "programs": selectors.program_figures(commitments),
+        "realised": selectors.realised_jobs(commitments),
+        "active": selectors.active_jobs(commitments),
+        "ever_created": selectors.jobs_ever_created_in_registry(commitments),
+        "by_org": by_org,
+        "by_county": by_county,
+        "by_sector": by_sector,
+        "milestones": selectors.upcoming_milestones(user, today=today, limit=12),
+        "reportable": reportable,
+        "returned": returned,
+        "chart_targets": charts.target_vs_realised(
+            [
+                {"label": ("↲ " * f.depth) + f.commitment.title, "target": f.target, "realised": f.realised}
+                for f in figures[:20]
+            ]
+        ),
+        "chart_months": charts.monthly_columns(months),
+        "chart_county": charts.horizontal_bars([{"label": r["label"], "value": r["jobs"]} for r in by_county[:15]]),
+        "chart_sector": charts.horizontal_bars([{"label": r["label"], "value": r["jobs"]} for r in by_sector[:15]]),
+        "chart_org": charts.horizontal_bars([{"label": r["label"], "value": r["jobs"]} for r in by_org[:15]]),
+        "today": today,
+    }
+    return render(request, "commitments/dashboard.html", context)
+
+
+# ---------------------------------------------------------------- a commitment
+
+
+@login_required
+def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    commitment = selectors.commitment_get_visible(user, pk)
+    family = selectors.commitments_visible_to(user).filter(Q(pk=pk) | Q(parent_id=pk) | Q(parent__parent_id=pk))
+    figures = selectors.commitment_figures(family)
+    main = next(f for f in figures if f.commitment.pk == commitment.pk)
+    main.outlook = main.forecast()
+    tranches = [f for f in figures if f.commitment.pk != commitment.pk]
+    for fig in tranches:
+        fig.outlook = fig.forecast()
+    today = persian.local_today()
+    milestones = [
+        {"milestone": m, "days_left": (m.due_on - today).days, "overdue": m.done_on is None and m.due_on < today}
+        for m in commitment.milestones.select_related("responsible").order_by("due_on", "id")
+    ]
+    entries = list(
+        commitment.progress_entries.select_related("county", "sector", "entered_by", "verified_by").order_by(
+            "-period_end", "-id"
+        )
     )
+    official = is_official(user)
+    history = []
+    if official:
+        history = list(
+            ProgressEntry.history.filter(commitment_id=commitment.pk)
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")[:200]
+        )
+    context = {
+        "commitment": commitment,
+        "parent": commitment.parent if commitment.parent_id else None,
+        "main": main,
+        "tranches": tranches,
+        "milestones": milestones,
+        "entries": entries,
+        "partners": list(commitment.partners.all()),
+        "history": history,
+        "is_official": official,
+        "can_report": selectors.can_report_on(user, commitment),
+        "progress": charts.progress_bar(main.percent, width=320),
+    }
+    return render(request, "commitments/commitment_detail.html", context)
+
+
+# ---------------------------------------------------------------- progress entries
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = selectors.commitment_get_reportable(request.user, pk)
+    form = ProgressEntryForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.progress_entry_create(
+                actor=request.user, commitment=commitment, **{k: form.cleaned_data[k] for k in ENTRY_FIELDS}
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"گزارش {persian.format_number(entry.jobs_created)} شغل ثبت شد و برای بررسی به مقام استانی رفت.",
+            )
+            return redirect("commitments:detail", pk=commitment.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "commitments/entry_form.html", {"form": form, "commitment": commitment, "entry": None}, status=status
+    )
+
+
+def _may_edit(user, entry: ProgressEntry) -> bool:
+    return (entry.entered_by_id == user.pk or user.is_superuser) and selectors.can_report_on(user, entry.commitment)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An entry: its figures and review state; its author edits it here until it is verified."""
+    user = request.user
+    entry = selectors.progress_entry_get_visible(user, pk)
+    may_edit = _may_edit(user, entry)
+    locked = entry.status == ProgressEntry.Status.VERIFIED
+    status = 200
+    form = None
+    if may_edit and not locked:
+        initial = {name: getattr(entry, name) for name in ENTRY_FIELDS if name != "evidence"}
+        initial["version"] = entry.version
+        form = ProgressEntryEditForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied("فقط ثبت‌کنندهٔ گزارش می‌تواند آن را ویرایش کند.")
+        if locked:
+            status = 409
+            messages.error(request, "این گزارش تأیید شده و قفل است؛ چیزی تغییر نکرد.")
+        elif form.is_valid():
+            data = form.cleaned_data
+            changes = {k: data[k] for k in ENTRY_FIELDS}
+            try:
+                services.progress_entry_update(
+                    actor=user, entry=entry, version=data["version"], reason=data.get("reason") or "", **changes
+                )
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+                status = 409 if isinstance(exc, services.ConcurrentEditError) else 400
+            else:
+                messages.success(request, "گزارش ویرایش شد و دوباره برای بررسی فرستاده شد.")
+                return redirect("commitments:entry", pk=entry.pk)
+        else:
+            status = 400
+    official = is_official(user)
+    context = {
+        "entry": entry,
+        "commitment": entry.commitment,
+        "form": form,
+        "locked": locked,
+        "may_edit": may_edit,
+        "is_official": official,
+        "history": list(entry.history.select_related("history_user").order_by("-history_date", "-history_id"))
+        if official or may_edit
+        else [],
+        "return_form": ReturnForm(initial={"version": entry.version}),
+    }
+    return render(request, "commitments/entry_detail.html", context, status=status)
+
+
+@login_required
+def entry_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """The evidence file, only to those who may see the entry (never a public media URL)."""
+    entry = selectors.progress_entry_get_visible(request.user, pk)
+    if not entry.evidence:
+        raise Http404("مستندی برای این گزارش نیست.")
+    try:
+        handle = entry.evidence.open("rb")
+    except FileNotFoundError:
+        raise Http404("فایل مستند پیدا نشد.") from None
+    name = Path(entry.evidence.name).name
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+
+
+# ---------------------------------------------------------------- review
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    _require_official(request.user)
+    entries = list(
+        selectors.entries_awaiting_review(request.user)
+        .select_related("commitment", "commitment__organization", "entered_by", "county", "sector")
+        .order_by("created_at", "id")
+    )
+    return render(request, "commitments/review_queue.html", {"entries": entries})
+
+
+@login_required
+@require_POST
+def entry_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_official(request.user)
+    entry = selectors.progress_entry_get_visible(request.user, pk)
+    form = VerifyForm(request.POST)
+    fallback = reverse("commitments:entry", args=[entry.pk])
+    if not form.is_valid():
+        messages.error(request, "درخواست ناقص بود؛ صفحه را دوباره باز کنید.")
+        return redirect(_safe_next(request, fallback))
+    try:
+        services.progress_entry_verify(actor=request.user, entry=entry, version=form.cleaned_data["version"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"گزارش {persian.format_number(entry.jobs_created)} شغل «{entry.commitment}» تأیید شد.",
+        )
+    return redirect(_safe_next(request, fallback))
+
+
+@login_required
+@require_POST
+def entry_return(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_official(request.user)
+    entry = selectors.progress_entry_get_visible(request.user, pk)
+    form = ReturnForm(request.POST)
+    fallback = reverse("commitments:entry", args=[entry.pk])
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(_safe_next(request, fallback))
+    try:
+        services.progress_entry_reject(
+            actor=request.user, entry=entry, reason=form.cleaned_data["reason"], version=form.cleaned_data["version"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"گزارش «{entry.commitment}» با دلیل به کارشناس برگشت داده شد.")
+    return redirect(_safe_next(request, fallback))

@@ -1,0 +1,44 @@
+"""What the navigation shows: the reviewer's queue size and the person's role."""
+
+from django import template
+
+from commitments import selectors
+from kerman_jobs import charts, persian
+from kerman_jobs.roles import is_chamber_staff, is_official
+
+register = template.Library()
+
+
+@register.simple_tag
+def review_count(user) -> int:
+    """Entries waiting for an official's review; 0 (and no query) for anyone else."""
+    if not is_official(user):
+        return 0
+    return selectors.entries_awaiting_review(user).count()
+
+
+@register.simple_tag
+def role_name(user) -> str:
+    if user.is_superuser:
+        return "مدیر سامانه"
+    if is_official(user):
+        return "مقام استانی"
+    if is_chamber_staff(user):
+        return "کارشناس اتاق بازرگانی"
+    return "کاربر"
+
+
+@register.filter
+def progress_svg(percent, width=120):
+    """{{ figure.percent|progress_svg:160 }} — the shared chart's bar; «بدون رقم» for None."""
+    return charts.progress_bar(percent, width=int(width), height=12)
+
+
+@register.filter
+def days_left(days: int) -> str:
+    """«۱۲ روز مانده», «امروز», «۳ روز گذشته»."""
+    if days == 0:
+        return "امروز"
+    if days > 0:
+        return f"{persian.format_number(days)} روز مانده"
+    return f"{persian.format_number(-days)} روز گذشته"

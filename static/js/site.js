@@ -1,0 +1,31 @@
+// Small progressive enhancements; everything works without this file.
+// A form marked data-busy shows a spinner and disables its button while it is being sent,
+// so a slow upload is visibly in progress and cannot be sent twice.
+(function () {
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-busy")) return;
+    if (form.dataset.sending === "1") { event.preventDefault(); return; }
+    form.dataset.sending = "1";
+    var button = event.submitter || form.querySelector("button[type=submit]");
+    if (button) {
+      // Disable after the browser has taken the button's value into the submission.
+      setTimeout(function () {
+        button.disabled = true;
+        button.classList.add("busy");
+        button.setAttribute("aria-busy", "true");
+        button.dataset.label = button.textContent;
+        button.textContent = "در حال ارسال…";
+      }, 0);
+    }
+  });
+  // Coming back with the browser's back button must not leave a form stuck as "sending".
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-sending]").forEach(function (form) {
+      delete form.dataset.sending;
+      form.querySelectorAll("button.busy").forEach(function (b) {
+        b.disabled = false; b.classList.remove("busy"); b.textContent = b.dataset.label || b.textContent;
+      });
+    });
+  });
+})();
