@@ -105,7 +105,7 @@ backup: venv
 	$(PY) manage.py backup_data
 
 restore: venv
-	@test -n "$(FILE)" || (echo "FILE=… را بدهید: make restore FILE=backups/….json.gz" && exit 2)
+	@test -n "$(FILE)" || (echo "FILE=… را بدهید: make restore FILE=backups/kerman_jobs-….tar.gz" && exit 2)
 	$(PY) manage.py restore_data "$(FILE)"
 
 worker: venv
