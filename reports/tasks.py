@@ -15,6 +15,8 @@ from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.db import InterfaceError, OperationalError
 
+from kerman_jobs.persian import persian_digits
+
 from . import services
 
 logger = logging.getLogger(__name__)
@@ -49,7 +51,9 @@ def build_report_task(self, report_id: int) -> str:
         return "failed"
     except Exception as exc:
         logger.exception("report %s: failed", report_id)
-        services.report_fail(report_id, getattr(exc, "report_claim", None), FAILED_OTHER.format(id=report_id))
+        services.report_fail(
+            report_id, getattr(exc, "report_claim", None), FAILED_OTHER.format(id=persian_digits(report_id))
+        )
         return "failed"
     return "ready" if report is not None else "skipped"
 

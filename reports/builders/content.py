@@ -146,6 +146,7 @@ def commitment_timetable(report: Report, scope: ReportScope, today: datetime.dat
         for m in milestones
     ]
     months = figures.realised_per_jalali_month(scope.commitments, months=12, today=today)
+    programs = figures.program_figures(scope.commitments)
     chart_rows = [{"label": f.commitment.title, "target": f.target, "realised": f.realised} for f in totals["roots"]]
     return ReportContent(
         kind=report.kind,
@@ -160,8 +161,40 @@ def commitment_timetable(report: Report, scope: ReportScope, today: datetime.dat
             Fact("realised", "شغل محقق‌شده (تأییدشده)", totals["realised"]),
             Fact("remaining", "باقی‌مانده تا هدف", totals["remaining"]),
             Fact("percent", "درصد تحقق", totals["percent"], PERCENT),
+            Fact("active_jobs", "شغل در کسب‌وکارهای فعال", figures.active_jobs(scope.commitments)),
         ],
         sections=[
+            Section(
+                "هدف برنامه",
+                intro="هدف برنامه شغل‌های تازه است؛ رقم پایه (شغل‌های ایجادشده پیش از سامانه) جدا آمده و از باقی‌مانده کم نمی‌شود.",
+                tables=[
+                    Table(
+                        "برنامه",
+                        "هدف برنامه",
+                        [
+                            Column("برنامه", TEXT, 40),
+                            Column("هدف شغل تازه", INT),
+                            Column("رقم پایه", INT),
+                            Column("شغل تازه", INT),
+                            Column("کل محقق", INT),
+                            Column("باقی‌مانده", INT),
+                            Column("درصد تحقق", PERCENT, 10),
+                        ],
+                        [
+                            [
+                                p["program"].name,
+                                p["target"],
+                                p["baseline"],
+                                p["new"],
+                                p["realised"],
+                                p["remaining"],
+                                None if p["percent"] is None else round(p["percent"], 1),
+                            ]
+                            for p in programs
+                        ],
+                    )
+                ],
+            ),
             Section(
                 "تعهدها، بخش‌ها و پیش‌بینی با آهنگ فعلی",
                 charts=[charts.progress_bar(totals["percent"]), charts.target_vs_realised(chart_rows)],
