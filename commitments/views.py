@@ -104,6 +104,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "chart_sector": charts.horizontal_bars([{"label": r["label"], "value": r["jobs"]} for r in by_sector[:15]]),
         "chart_org": charts.horizontal_bars([{"label": r["label"], "value": r["jobs"]} for r in by_org[:15]]),
         "today": today,
+        "scoped": not is_official(user),
     }
     return render(request, "commitments/dashboard.html", context)
 
