@@ -196,6 +196,8 @@ AXES_LOCKOUT_TEMPLATE = "axes_locked_out.html"
 # SESSION_IDLE_MINUTES without a request (and when the browser closes).
 SESSION_COOKIE_AGE = 60 * int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 SESSION_SAVE_EVERY_REQUEST = True
+# Sessions stay in the database (no Redis needed); a lost database gives a 500, not a 400.
+SESSION_ENGINE = "kerman_jobs.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
