@@ -19,6 +19,7 @@ from commitments.models import Commitment, Milestone, ProgressEntry
 from kerman_jobs import persian
 from kerman_jobs.roles import CHAMBER_STAFF_GROUP, OFFICIALS_GROUP
 from programs.models import County, Organization, Program, Sector
+from reports.models import DeadlineRule
 
 COUNTIES = [
     "کرمان",
@@ -208,6 +209,10 @@ class Command(BaseCommand):
                 program=program,
                 title=title,
                 defaults={"responsible": responsible, "due_on": next_5_tir, "report_kind": kind},
+            )
+            # 5 Tir recurs every year: reports/ builds drafts before it and the final pack on the day.
+            DeadlineRule.objects.get_or_create(
+                jalali_month=4, jalali_day=5, report_kind=kind, defaults={"title": f"{title} (۵ تیر هر سال)"}
             )
 
         if demo_users:
