@@ -159,3 +159,23 @@ def test_rule_validation_speaks_persian(db):
 def test_default_draft_days_come_from_settings(settings, rule):
     settings.REPORT_DRAFT_DAYS_BEFORE = [7, 1]
     assert rule.draft_days() == [7, 1]
+
+
+def test_seeded_5_tir_builds_the_final_pack_once(db, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    call_command("seed_kerman")
+    call_command("seed_kerman")  # idempotent: still one rule per kind
+    assert sorted(DeadlineRule.objects.values_list("jalali_month", "jalali_day", "report_kind")) == [
+        (4, 5, "commitment_timetable"),
+        (4, 5, "pathology"),
+    ]
+    tir_5 = persian.next_jalali_occurrence(4, 5)
+
+    run(tir_5, django_capture_on_commit_callbacks)  # the seeded milestones fall on the same day: no duplicates
+
+    finals = Report.objects.order_by("kind")
+    assert [(r.kind, r.is_draft, r.due_on, r.status) for r in finals] == [
+        ("commitment_timetable", False, tir_5, "ready"),
+        ("pathology", False, tir_5, "ready"),
+    ]
