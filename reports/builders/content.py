@@ -358,6 +358,7 @@ def pathology(report: Report, scope: ReportScope, today: datetime.date) -> Repor
     reasons = registry.reason_counts(scope.businesses)
     survival = totals["survival"]
     cohorts = registry.cohort_survival(scope.businesses, months=(6, 12), today=today)
+    started_cohorts = [r for r in cohorts if r["started"]]
     return ReportContent(
         kind=report.kind,
         title=Report.Kind(report.kind).label,
@@ -414,6 +415,7 @@ def pathology(report: Report, scope: ReportScope, today: datetime.date) -> Repor
                     "فقط کسب‌وکارهایی شمرده می‌شوند که آن تاریخ را پشت سر گذاشته‌اند و تا آن روز دست‌کم یک پایش دارند؛ "
                     "وضعیت هر کسب‌وکار، وضعیت آخرین پایش تا آن تاریخ است."
                 ),
+                charts=[charts.survival_columns(started_cohorts, months=(6, 12))],
                 tables=[
                     Table(
                         "ماندگاری",
@@ -456,8 +458,7 @@ def pathology(report: Report, scope: ReportScope, today: datetime.date) -> Repor
                                 r["survival"][12]["eligible"],
                                 _share_percent(r["survival"][12]["share"]),
                             ]
-                            for r in cohorts
-                            if r["started"]
+                            for r in started_cohorts
                         ],
                     ),
                 ],

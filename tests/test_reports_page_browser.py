@@ -1,0 +1,60 @@
+"""In a real browser the reports page follows a report from «در صف» to «در حال ساخت» to «آماده»
+without a reload, and needs no inline script (the site's CSP would block it)."""
+
+import re
+
+import pytest
+
+from reports import services
+from reports.models import Report
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def test_page_shows_a_report_going_from_pending_to_ready(live_server, client, official, settings, monkeypatch):
+    from playwright.sync_api import expect, sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls below are ordinary sync code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    report = services.report_create(actor=official, kind="credits")  # pending, not yet sent to a worker
+    client.force_login(official)
+    session = client.cookies["sessionid"].value
+    problems: list[str] = []
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="fa-IR")
+        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+        page = context.new_page()
+        page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+        page.goto(live_server.url + "/reports/")
+        badge = page.locator(f"#report-{report.pk} [data-role=badge]")
+        expect(badge).to_have_text("در صف")
+        expect(badge.locator(".spinner")).to_have_count(1)
+
+        # a worker claims it …
+        assert services.report_claim(report.pk) is not None
+        expect(badge).to_have_text("در حال ساخت", timeout=10_000)
+
+        # … and finishes (the first claim is treated as a dead worker's so the build may proceed)
+        settings.REPORT_STALE_SECONDS = 0
+        assert services.report_build(report.pk).status == "ready"
+        expect(badge).to_have_text("آماده", timeout=10_000)
+        expect(badge.locator(".spinner")).to_have_count(0)
+        links = page.locator(f"#report-{report.pk} [data-role=downloads] a")
+        expect(links).to_have_count(2)
+        assert links.nth(0).get_attribute("href") == f"/reports/{report.pk}/pdf/"
+        assert links.nth(1).get_attribute("href") == f"/reports/{report.pk}/xlsx/"
+        browser.close()
+
+    assert Report.objects.get(pk=report.pk).status == "ready"
+    assert not [p for p in problems if re.search("Content Security Policy|Refused", p)], problems
