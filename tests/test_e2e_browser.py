@@ -6,6 +6,7 @@ test-artifacts/, which git ignores.
 """
 
 import datetime
+import io
 import os
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def browser():
 @pytest.fixture
 def seeded(transactional_db, monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
-    call_command("seed_kerman", "--demo-users", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("seed_kerman", "--demo-users", stdout=io.StringIO())
 
 
 def log_in(browser, live_server, username, viewport=DESKTOP):
