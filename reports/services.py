@@ -104,6 +104,22 @@ def report_claim(report_id: int) -> datetime.datetime | None:
     return now if claimed else None
 
 
+def report_seconds_until_stale(report_id: int) -> float | None:
+    """For a report another build holds: how long until that claim counts as dead; else None.
+
+    A prefork worker whose child was killed requeues its task at once; the claim is then
+    still fresh, so the task must come back later rather than be dropped, or the report
+    would stay «در حال ساخت» for ever.
+    """
+    started = (
+        Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).values_list("started_at", flat=True).first()
+    )
+    if started is None:
+        return None
+    stale_at = started + datetime.timedelta(seconds=settings.REPORT_STALE_SECONDS)
+    return max((stale_at - timezone.now()).total_seconds(), 0.0) + 1.0
+
+
 def report_release(report_id: int, claim: datetime.datetime) -> bool:
     """Back to pending before a retry, so the retried task can claim it again."""
     return bool(

@@ -55,7 +55,14 @@ def build_report_task(self, report_id: int) -> str:
             report_id, getattr(exc, "report_claim", None), FAILED_OTHER.format(id=persian_digits(report_id))
         )
         return "failed"
-    return "ready" if report is not None else "skipped"
+    if report is not None:
+        return "ready"
+    wait = services.report_seconds_until_stale(report_id)
+    if wait is not None and not self.request.is_eager:
+        # Held by another build: come back once that claim would count as dead (then it
+        # is either ready, and this is a no-op, or it is taken over).
+        raise self.retry(countdown=wait, max_retries=self.request.retries + 1)
+    return "busy" if wait is not None else "skipped"
 
 
 @shared_task(acks_late=True)

@@ -157,3 +157,21 @@ def test_build_report_command_prints_both_paths(db, settings, capsys):
     assert report.due_on == datetime.date(2026, 6, 26)
     assert out[-2:] == [report.pdf.path, report.xlsx.path]
     assert Path(out[-2]).exists() and Path(out[-1]).exists()
+
+
+def test_task_for_a_report_another_build_holds_comes_back_later(official, settings):
+    settings.REPORT_STALE_SECONDS = 600
+    report = services.report_create(actor=official, kind="credits")
+    started = timezone.now() - datetime.timedelta(seconds=60)
+    Report.objects.filter(pk=report.pk).update(status="running", started_at=started, attempts=1)
+
+    # On a worker this retries once the other claim would count as dead; in-process it just says so.
+    assert build_report_task.apply(args=[report.pk]).get() == "busy"
+    assert 530 < services.report_seconds_until_stale(report.pk) <= 541
+    assert tuple(Report.objects.filter(pk=report.pk).values_list("status", "attempts", "started_at").get()) == (
+        "running",
+        1,
+        started,
+    )
+    Report.objects.filter(pk=report.pk).update(status="ready")
+    assert services.report_seconds_until_stale(report.pk) is None
