@@ -97,12 +97,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             [
                 {"label": ("↲ " * f.depth) + f.commitment.title, "target": f.target, "realised": f.realised}
                 for f in figures[:20]
-            ]
+            ],
+            inline=False,
         ),
-        "chart_months": charts.monthly_columns(months),
-        "chart_county": charts.horizontal_bars([{"label": r["label"], "value": r["jobs"]} for r in by_county[:15]]),
-        "chart_sector": charts.horizontal_bars([{"label": r["label"], "value": r["jobs"]} for r in by_sector[:15]]),
-        "chart_org": charts.horizontal_bars([{"label": r["label"], "value": r["jobs"]} for r in by_org[:15]]),
+        "chart_months": charts.monthly_columns(months, inline=False),
+        "chart_county": charts.horizontal_bars(
+            [{"label": r["label"], "value": r["jobs"]} for r in by_county[:15]], inline=False
+        ),
+        "chart_sector": charts.horizontal_bars(
+            [{"label": r["label"], "value": r["jobs"]} for r in by_sector[:15]], inline=False
+        ),
+        "chart_org": charts.horizontal_bars(
+            [{"label": r["label"], "value": r["jobs"]} for r in by_org[:15]], inline=False
+        ),
         "today": today,
         "scoped": not is_official(user),
     }
@@ -152,7 +159,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": history,
         "is_official": official,
         "can_report": selectors.can_report_on(user, commitment),
-        "progress": charts.progress_bar(main.percent, width=320),
+        "progress": charts.progress_bar(main.percent, width=320, inline=False),
     }
     return render(request, "commitments/commitment_detail.html", context)
 

@@ -12,14 +12,16 @@ right-to-left <table> around the SVG graphics, with inline styles so a PDF templ
 no stylesheet. The table's dir="rtl" puts labels on the right and the oldest month
 rightmost; bars grow from the right. Everything is well-formed XML (tests parse it).
 
-The inline styles are for PDFs; the site's Content-Security-Policy ignores style
-attributes in browsers, so every element also has a kj-* class that static/css/site.css
-styles the same way.
+The inline styles are for PDFs (the default). Web pages pass inline=False: the site's
+Content-Security-Policy forbids style attributes, so every element also carries a kj-*
+class that static/css/site.css styles the same way.
 
 User text is escaped; numbers are Persian digits with «٬» separators.
 """
 
 from __future__ import annotations
+
+import re
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -39,6 +41,14 @@ TEXT = "#1f2937"
 MUTED = "#6b7280"
 
 SCALE = 1000  # viewBox width of a bar: lengths are per mille of the cell
+
+
+_STYLE_ATTR = re.compile(r' style="[^"]*"')
+
+
+def _finish(markup: str, inline: bool) -> SafeString:
+    # User text is escaped (a quote becomes &quot;), so only our own attributes match.
+    return mark_safe(markup if inline else _STYLE_ATTR.sub("", markup))
 
 
 def _n(value: float) -> str:
@@ -89,10 +99,10 @@ def _swatch(fill: str, stroke: str = "none") -> str:
 # ---------------------------------------------------------------- progress bar
 
 
-def progress_bar(percent: float | None, *, width: int = 240, height: int = 18) -> SafeString:
+def progress_bar(percent: float | None, *, width: int = 240, height: int = 18, inline: bool = True) -> SafeString:
     """A bar filled from the right by `percent` (clamped to 0–100); None → «بدون رقم»."""
     if percent is None:
-        return mark_safe(f'<span class="kj-nofigure kj-muted" style="color:{MUTED}">{NO_FIGURE_TEXT}</span>')
+        return _finish(f'<span class="kj-nofigure kj-muted" style="color:{MUTED}">{NO_FIGURE_TEXT}</span>', inline)
     p = min(max(_num(percent), 0.0), 100.0)
     filled = width * p / 100.0
     label = "٪" + format_number(p)
@@ -112,11 +122,11 @@ VALUE_CELL = "text-align:right;white-space:nowrap;padding:3px 6px 3px 0;width:1%
 BAR_CELL = "padding:3px 0;vertical-align:middle"
 
 
-def horizontal_bars(rows: list[dict], *, width: int = 640, unit: str = "شغل") -> SafeString:
+def horizontal_bars(rows: list[dict], *, width: int = 640, unit: str = "شغل", inline: bool = True) -> SafeString:
     """One bar per row (label, value), the largest value filling the cell; e.g. jobs per county."""
     rows = [r for r in rows if r is not None]
     if not rows or all(_num(r.get("value")) <= 0 for r in rows):
-        return _empty(width)
+        return _finish(_empty(width), inline)
     top = max(_num(r.get("value")) for r in rows)
     html = []
     for row in rows:
@@ -131,17 +141,17 @@ def horizontal_bars(rows: list[dict], *, width: int = 640, unit: str = "شغل")
             f'<td class="kj-bar" style="{BAR_CELL}">{bar}</td>'
             f'<td class="kj-value" style="{VALUE_CELL}">{format_number(value)} {escape(unit)}</td></tr>'
         )
-    return _table(width, "".join(html), label="نمودار میله‌ای", kind="bars")
+    return _finish(_table(width, "".join(html), label="نمودار میله‌ای", kind="bars"), inline)
 
 
-def target_vs_realised(rows: list[dict], *, width: int = 640) -> SafeString:
+def target_vs_realised(rows: list[dict], *, width: int = 640, inline: bool = True) -> SafeString:
     """Per row: the target as an outlined pale bar, the realised jobs as a dark bar inside it.
 
     A row without a target (a prepared commitment) shows what is realised and «بدون رقم».
     """
     rows = [r for r in rows if r is not None]
     if not rows:
-        return _empty(width)
+        return _finish(_empty(width), inline)
     top = max(max(_num(r.get("target")), _num(r.get("realised"))) for r in rows) or 1.0
     legend = (
         f'<tr><td colspan="3" class="kj-legend" style="padding:0 0 6px 0;color:{MUTED}">'
@@ -166,17 +176,17 @@ def target_vs_realised(rows: list[dict], *, width: int = 640) -> SafeString:
             f'<td class="kj-bar" style="{BAR_CELL}">{_bar_svg(parts, height=18)}</td>'
             f'<td class="kj-value" style="{VALUE_CELL}">{caption}</td></tr>'
         )
-    return _table(width, "".join(html), label="هدف در برابر محقق‌شده", kind="target")
+    return _finish(_table(width, "".join(html), label="هدف در برابر محقق‌شده", kind="target"), inline)
 
 
 # ---------------------------------------------------------------- columns
 
 
-def monthly_columns(rows: list[dict], *, width: int = 640, height: int = 220) -> SafeString:
+def monthly_columns(rows: list[dict], *, width: int = 640, height: int = 220, inline: bool = True) -> SafeString:
     """One column per month (label, jobs); in the right-to-left table the oldest is rightmost."""
     rows = [r for r in rows if r is not None]
     if not rows:
-        return _empty(width)
+        return _finish(_empty(width), inline)
     plot_h = max(height - 60, 40)  # room for the figure above and two label lines below
     top = max(_num(r.get("jobs")) for r in rows)
     figures, columns, labels = [], [], []
@@ -205,7 +215,8 @@ def monthly_columns(rows: list[dict], *, width: int = 640, height: int = 220) ->
     body = f"<tr>{''.join(figures)}</tr><tr>{''.join(columns)}</tr><tr>{''.join(labels)}</tr>"
     if not top:
         body += f'<tr><td colspan="{len(rows)}" class="kj-muted" style="text-align:center;color:{MUTED};padding:4px">{EMPTY_TEXT}</td></tr>'
-    return _table(width, body, label="شغل محقق‌شده در هر ماه", kind="months", extra_style="table-layout:fixed")
+    table = _table(width, body, label="شغل محقق‌شده در هر ماه", kind="months", extra_style="table-layout:fixed")
+    return _finish(table, inline)
 
 
 # ---------------------------------------------------------------- survival
@@ -213,13 +224,13 @@ def monthly_columns(rows: list[dict], *, width: int = 640, height: int = 220) ->
 SURVIVAL_FILLS = ("#0f766e", "#5eada4", "#334155")  # one per horizon, distinct in greyscale
 
 
-def survival_columns(rows: list[dict], *, months=(3, 6, 12), width: int = 640) -> SafeString:
+def survival_columns(rows: list[dict], *, months=(3, 6, 12), width: int = 640, inline: bool = True) -> SafeString:
     """Per cohort (rows of registry_selectors.cohort_survival): one thin bar per horizon,
     as long as the share still active N months after starting; «—» where nobody is
     eligible yet."""
     rows = [r for r in rows if r is not None]
     if not rows:
-        return _empty(width)
+        return _finish(_empty(width), inline)
     fills = dict(zip(months, SURVIVAL_FILLS, strict=False))
     legend = " &#160;&#160; ".join(f"{_swatch(fills.get(n, FILL))} {format_number(n)} ماه" for n in months)
     html = [f'<tr><td colspan="3" class="kj-legend" style="padding:0 0 6px 0;color:{MUTED}">{legend}</td></tr>']
@@ -241,4 +252,4 @@ def survival_columns(rows: list[dict], *, months=(3, 6, 12), width: int = 640) -
             f'<td class="kj-bar" style="{BAR_CELL}">{_bar_svg(parts, height=height)}</td>'
             f'<td class="kj-value" style="{VALUE_CELL}">{" · ".join(captions)}</td></tr>'
         )
-    return _table(width, "".join(html), label="سهم کسب‌وکارهای فعال پس از چند ماه", kind="survival")
+    return _finish(_table(width, "".join(html), label="سهم کسب‌وکارهای فعال پس از چند ماه", kind="survival"), inline)

@@ -127,3 +127,18 @@ def test_empty_states_say_there_is_no_data():
         assert words(parse(markup)) == "داده‌ای نیست"
     # months with nothing verified keep their axis and say so
     assert "داده‌ای نیست" in words(parse(charts.monthly_columns([{"label": "تیر ۱۴۰۵", "jobs": 0}])))
+
+
+def test_web_variant_has_no_style_attributes_for_the_csp():
+    # given the site's Content-Security-Policy forbids style attributes
+    for markup in (
+        charts.progress_bar(None, inline=False),
+        charts.horizontal_bars([{"label": 'style="x"', "value": 1}], inline=False),
+        charts.target_vs_realised([{"label": "رسالت", "target": 2, "realised": 1}], inline=False),
+        charts.monthly_columns([{"label": "تیر ۱۴۰۵", "jobs": 0}], inline=False),
+        charts.horizontal_bars([], inline=False),
+    ):
+        # then the web variant carries classes only, and user text stays intact
+        assert " style=" not in markup
+        assert "kj-" in markup
+    assert "style=&quot;x&quot;" in charts.horizontal_bars([{"label": 'style="x"', "value": 1}], inline=False)
