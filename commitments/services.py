@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -25,7 +25,27 @@ class ConcurrentEditError(ValidationError):
     """Somebody else saved the same record after this user opened it."""
 
 
+def _check_text_limits(obj) -> None:
+    """Django enforces a TextField's max_length only in forms, not in full_clean();
+    a 10 MB note sent past a form must still be refused before anything is written."""
+    for field in obj._meta.concrete_fields:
+        if isinstance(field, models.TextField) and field.max_length:
+            value = getattr(obj, field.attname) or ""
+            if len(value) > field.max_length:
+                raise ValidationError(
+                    {
+                        field.name: (
+                            f"«{field.verbose_name}» حداکثر {persian.format_number(field.max_length)} نویسه است و "
+                            f"این متن {persian.format_number(len(value))} نویسه دارد؛ آن را کوتاه‌تر کنید."
+                        )
+                    }
+                )
+
+
 def _stamp(obj, actor, reason: str) -> None:
+    # Every service stamps right before it saves, so the text limits are checked here
+    # once for every write.
+    _check_text_limits(obj)
     # django-simple-history reads these when it writes the history row.
     obj._history_user = actor
     obj._change_reason = reason[:100] if reason else ""
