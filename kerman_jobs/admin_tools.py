@@ -7,14 +7,33 @@ from django.db import models
 from django.db.models import Max, Min, Q
 
 from . import persian
-from .fields import JalaliDateField, JalaliDateInput, PersianIntegerField, PersianNumberInput
+from .fields import (
+    BIG_INTEGER_MAX,
+    INTEGER_MAX,
+    JalaliDateField,
+    JalaliDateInput,
+    PersianIntegerField,
+    PersianNumberInput,
+)
 
 PERSIAN_FORMFIELD_OVERRIDES = {
     models.DateField: {"form_class": JalaliDateField, "widget": JalaliDateInput},
-    models.PositiveIntegerField: {"form_class": PersianIntegerField, "widget": PersianNumberInput},
-    models.PositiveBigIntegerField: {"form_class": PersianIntegerField, "widget": PersianNumberInput},
-    models.IntegerField: {"form_class": PersianIntegerField, "widget": PersianNumberInput},
-    models.BigIntegerField: {"form_class": PersianIntegerField, "widget": PersianNumberInput},
+    models.PositiveIntegerField: {
+        "form_class": PersianIntegerField,
+        "widget": PersianNumberInput,
+        "max_value": INTEGER_MAX,
+    },
+    models.PositiveBigIntegerField: {
+        "form_class": PersianIntegerField,
+        "widget": PersianNumberInput,
+        "max_value": BIG_INTEGER_MAX,
+    },
+    models.IntegerField: {"form_class": PersianIntegerField, "widget": PersianNumberInput, "max_value": INTEGER_MAX},
+    models.BigIntegerField: {
+        "form_class": PersianIntegerField,
+        "widget": PersianNumberInput,
+        "max_value": BIG_INTEGER_MAX,
+    },
 }
 
 

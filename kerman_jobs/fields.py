@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from . import persian
 
@@ -71,9 +72,41 @@ class PersianNumberInput(forms.TextInput):
         super().__init__({"inputmode": "numeric", "dir": "ltr", "class": "vIntegerField", **(attrs or {})})
 
 
+# The largest values the database columns hold (PostgreSQL integer and bigint); SQLite
+# would take more for an integer column, so forms hold both databases to these.
+INTEGER_MAX = 2_147_483_647
+BIG_INTEGER_MAX = 9_223_372_036_854_775_807
+
+
 class PersianIntegerField(forms.IntegerField):
+    """Digits in any of the three scripts, with or without separators. Limits are
+    checked with Persian messages, and a number is never larger than a bigint column
+    holds, so a huge number is a form error rather than a database error."""
+
     widget = PersianNumberInput
     default_error_messages = {"invalid": "عدد صحیح وارد کنید؛ رقم فارسی یا انگلیسی، با یا بدون جداکننده (۱۲٬۵۰۰)."}
+
+    def __init__(self, *, max_value=None, min_value=None, **kwargs):
+        if max_value is None:
+            max_value = BIG_INTEGER_MAX
+        super().__init__(max_value=max_value, min_value=min_value, **kwargs)
+        persian_validators = []
+        for validator in self.validators:
+            if isinstance(validator, MaxValueValidator):
+                validator = MaxValueValidator(
+                    validator.limit_value,
+                    message=f"این عدد بیش از حد بزرگ است؛ حداکثر {persian.format_number(validator.limit_value)} پذیرفته می‌شود.",
+                )
+            elif isinstance(validator, MinValueValidator):
+                limit = validator.limit_value
+                message = (
+                    "عدد منفی پذیرفته نیست؛ صفر یا بیشتر وارد کنید."
+                    if limit == 0
+                    else f"این عدد باید دست‌کم {persian.format_number(limit)} باشد."
+                )
+                validator = MinValueValidator(limit, message=message)
+            persian_validators.append(validator)
+        self.validators = persian_validators
 
     def to_python(self, value):
         if value in self.empty_values:
