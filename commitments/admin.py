@@ -16,6 +16,7 @@ from kerman_jobs.admin_tools import (
 )
 
 from . import services
+from .forms import check_evidence
 from .models import Commitment, ContinuityCheck, HomeBusiness, Milestone, ProgressEntry
 
 
@@ -152,8 +153,22 @@ class MilestoneAdmin(PersianAdminMixin, SimpleHistoryAdmin):
         return obj.done_on is None and obj.due_on < persian.local_today()
 
 
+class ProgressEntryAdminForm(forms.ModelForm):
+    class Meta:
+        model = ProgressEntry
+        fields = "__all__"
+
+    def clean_evidence(self):
+        # The same type, size and content check as the staff's entry form.
+        upload = self.cleaned_data.get("evidence")
+        if upload and hasattr(upload, "content_type"):
+            check_evidence(upload)
+        return upload
+
+
 @admin.register(ProgressEntry)
 class ProgressEntryAdmin(PersianAdminMixin, SimpleHistoryAdmin):
+    form = ProgressEntryAdminForm
     list_display = [
         "commitment",
         jalali_date_column("period_end", "پایان دوره"),
