@@ -1,6 +1,7 @@
 """Progress entry by staff and its review by officials, through the pages."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -250,3 +251,25 @@ def test_officials_see_who_when_and_why_on_the_commitment_page(client, official,
         "تاریخچهٔ تغییرات گزارش‌ها"
         not in client.get(reverse("commitments:detail", args=[commitment.pk])).content.decode()
     )
+
+
+def test_entry_form_offers_the_date_picker_and_numeric_keyboard(staff_client, commitment):
+    html = staff_client.get(reverse("commitments:entry_create", args=[commitment.pk])).content.decode()
+
+    def tag(name):
+        return re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+
+    assert "data-jdp" in tag("period_end") and 'inputmode="numeric"' in tag("period_end")
+    # type=number would refuse Persian-keyboard digits
+    assert 'type="text"' in tag("jobs_created") and 'inputmode="numeric"' in tag("jobs_created")
+    assert 'type="text"' in tag("credit_paid")
+    assert 'enctype="multipart/form-data"' in html and "data-busy" in html
+
+
+def test_staff_see_no_review_queue_link_and_officials_always_do(client, staff, official, commitment):
+    client.force_login(staff)
+    assert reverse("commitments:review_queue") not in client.get("/").content.decode()
+    client.force_login(official)
+    html = client.get("/").content.decode()
+    assert reverse("commitments:review_queue") in html
+    assert 'data-testid="review-count"' not in html  # nothing waiting, no badge

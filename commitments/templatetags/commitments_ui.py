@@ -10,10 +10,10 @@ register = template.Library()
 
 
 @register.simple_tag
-def review_count(user) -> int:
-    """Entries waiting for an official's review; 0 (and no query) for anyone else."""
+def review_count(user) -> int | None:
+    """Entries waiting for an official's review; None (and no query) for anyone else."""
     if not is_official(user):
-        return 0
+        return None
     return selectors.entries_awaiting_review(user).count()
 
 
