@@ -31,10 +31,13 @@ class TolerantRedisCacheClient(RedisCacheClient):
         self._down_until = 0.0
 
     def _call(self, method: str, fallback, *args):
+        return self._guarded(lambda: getattr(super(TolerantRedisCacheClient, self), method)(*args), fallback)
+
+    def _guarded(self, operation, fallback):
         if time.monotonic() < self._down_until:
             return fallback
         try:
-            return getattr(super(), method)(*args)
+            return operation()
         except RedisError as exc:
             self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
             logger.warning("cache unavailable, working without it for %ss: %s", RETRY_AFTER_SECONDS, exc)
@@ -82,3 +85,24 @@ class TolerantRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = TolerantRedisCacheClient
+
+    def clear(self):
+        """Delete this site's keys only. Django's clear() is FLUSHDB, which would also
+        drop the Celery queue when broker and cache share a Redis database (REDIS_URL)."""
+        if not self.key_prefix:
+            return self._cache.clear()
+        client = self._cache
+
+        def delete_ours():
+            redis = client.get_client(write=True)
+            batch = []
+            for key in redis.scan_iter(match=f"{self.key_prefix}:*", count=500):
+                batch.append(key)
+                if len(batch) == 500:
+                    redis.delete(*batch)
+                    batch = []
+            if batch:
+                redis.delete(*batch)
+            return True
+
+        return client._guarded(delete_ours, False)

@@ -134,3 +134,17 @@ def test_an_unreachable_redis_costs_one_failed_call_not_one_per_lookup(monkeypat
         assert cache.get(f"k{n}") is None
     # then Redis was tried once and skipped afterwards
     assert len(calls) == 1
+
+
+def test_clearing_the_cache_leaves_the_celery_queue_in_the_same_database(own_redis):
+    import redis
+
+    # given a queued Celery message and cached values in the same Redis database
+    raw = redis.Redis(port=own_redis["port"])
+    raw.lpush("celery", "a queued report request")
+    cache.set_many({"figure": 1, "other": 2}, 60)
+    # when the cache is cleared
+    assert cache.clear() is True
+    # then the cached values are gone and the queue is untouched
+    assert cache.get_many(["figure", "other"]) == {}
+    assert raw.lrange("celery", 0, -1) == [b"a queued report request"]
