@@ -142,3 +142,34 @@ def test_web_variant_has_no_style_attributes_for_the_csp():
         assert " style=" not in markup
         assert "kj-" in markup
     assert "style=&quot;x&quot;" in charts.horizontal_bars([{"label": 'style="x"', "value": 1}], inline=False)
+
+
+def test_charts_print_readable_persian_in_a_weasyprint_pdf(tmp_path):
+    """The reason labels are HTML, not SVG text: WeasyPrint shapes and orders them."""
+    import shutil
+    import subprocess
+
+    from weasyprint import HTML
+
+    if not shutil.which("pdftotext"):
+        pytest.fail("pdftotext (poppler-utils) is needed; `make test` installs it")
+    font = (charts.__file__.rsplit("/", 2)[0]) + "/static/vendor/vazirmatn/Vazirmatn-Regular.ttf"
+    html = (
+        '<html lang="fa" dir="rtl"><head><meta charset="utf-8"><style>'
+        f'@font-face{{font-family:Vazirmatn;src:url("file://{font}")}} body{{font-family:Vazirmatn,sans-serif}}'
+        "</style></head><body>"
+        + charts.horizontal_bars([{"label": "رفسنجان", "value": 1200}])
+        + charts.target_vs_realised([{"label": "بانک رسالت", "target": 30000, "realised": 6000}])
+        + "</body></html>"
+    )
+    pdf = tmp_path / "charts.pdf"
+    HTML(string=html).write_pdf(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    # pdftotext marks directions and moves spaces around them; compare the letters in logical order.
+    squeezed = "".join(
+        ch for ch in text if not ch.isspace() and ch not in "\u200e\u200f\u202a\u202b\u202c\u2066\u2067\u2068\u2069"
+    )
+    assert "رفسنجان" in squeezed
+    assert "۱٬۲۰۰شغل" in squeezed
+    assert "بانکرسالت" in squeezed
+    assert "۶٬۰۰۰از۳۰٬۰۰۰" in squeezed
