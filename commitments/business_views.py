@@ -6,6 +6,7 @@ a missing one), writes through services or the import engine.
 
 from __future__ import annotations
 
+import re
 import tempfile
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Subquery
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kerman_jobs import charts, persian
@@ -195,7 +197,7 @@ def cohorts(request: HttpRequest) -> HttpResponse:
     businesses = filterset.qs
     months = (3, 6, 12)
     rows = registry_selectors.cohort_survival(businesses, months=months)
-    overall = registry_selectors.survival_overall(businesses, months=months)
+    overall = registry_selectors.survival_totals(rows, months=months)
     for row in rows:
         row["cells"] = [(n, _with_percent(row["survival"][n])) for n in months]
     return render(
@@ -207,11 +209,18 @@ def cohorts(request: HttpRequest) -> HttpResponse:
             "months": months,
             "overall": [(n, _with_percent(overall[n])) for n in months],
             "colspan": 2 + 2 * len(months),
-            "chart": charts.survival_columns(rows, months=months),
+            "chart": _without_inline_styles(charts.survival_columns(rows, months=months)),
             "reasons": registry_selectors.reason_counts(businesses),
             "today": persian.local_today(),
         },
     )
+
+
+def _without_inline_styles(html: str) -> SafeString:
+    # The chart carries inline styles for WeasyPrint; the site's CSP blocks them in a
+    # browser (one console violation each), and static/css/businesses.css styles the
+    # same kj-* classes, so the page drops them.
+    return mark_safe(re.sub(r'\sstyle="[^"]*"', "", str(html)))
 
 
 def _with_percent(cell: dict) -> dict:
