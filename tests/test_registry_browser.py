@@ -51,7 +51,7 @@ def test_import_errors_then_pages_on_a_phone(live_server, client, staff, commitm
         page.click("form[data-upload] button[type=submit]")
         expect(page.locator(".hb-alert h2")).to_have_text("هیچ ردیفی ذخیره نشد")
         expect(page.locator(".hb-errors tbody tr")).to_have_count(1)
-        expect(page.locator(".hb-errors tbody td").first).to_have_text("۳")
+        expect(page.locator(".hb-errors tbody td").first).to_have_text("ردیف ۳")
         widths["import"] = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
 
         for name in ("", "cohorts/", "worklist/", f"{business.pk}/"):

@@ -246,7 +246,7 @@ def test_import_page_lists_each_bad_row_in_persian_and_saves_nothing(client, sta
     assert response.status_code == 400
     html = response.content.decode()
     assert "هیچ ردیفی ذخیره نشد" in html
-    assert '<td class="hb-num">۳</td><td>تاریخ شروع</td>' in html
+    assert '<span class="hb-phone-only">ردیف </span>۳</td><td data-label="ستون">تاریخ شروع</td>' in html
     assert "اسفند آن ۳۰ روز ندارد" in html
     assert HomeBusiness.objects.count() == 0
 
