@@ -4,6 +4,7 @@ without a reload, and needs no inline script (the site's CSP would block it)."""
 import re
 
 import pytest
+from django.db import connections
 
 from reports import services
 from reports.models import Report
@@ -55,6 +56,9 @@ def test_page_shows_a_report_going_from_pending_to_ready(live_server, client, of
         assert links.nth(0).get_attribute("href") == f"/reports/{report.pk}/pdf/"
         assert links.nth(1).get_attribute("href") == f"/reports/{report.pk}/xlsx/"
         browser.close()
+        # The ORM calls above ran inside Playwright's event loop, on connections of their
+        # own; close them here, or the test database cannot be dropped at the end.
+        connections.close_all()
 
     assert Report.objects.get(pk=report.pk).status == "ready"
     assert not [p for p in problems if re.search("Content Security Policy|Refused", p)], problems
