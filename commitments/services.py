@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kerman_jobs import persian
+from kerman_jobs.fields import BIG_INTEGER_MAX, INTEGER_MAX
 from kerman_jobs.roles import is_official
 
 from .models import Commitment, ContinuityCheck, HomeBusiness, ProgressEntry
@@ -40,6 +41,53 @@ def _check_text_limits(obj) -> None:
                         )
                     }
                 )
+
+
+# What the database column holds (PostgreSQL's ranges; SQLite would take more and
+# PostgreSQL would then refuse it with an English error at save time).
+_INTEGER_RANGES: dict[type, tuple[int, int]] = {
+    models.PositiveSmallIntegerField: (0, 32_767),
+    models.PositiveIntegerField: (0, INTEGER_MAX),
+    models.PositiveBigIntegerField: (0, BIG_INTEGER_MAX),
+    models.SmallIntegerField: (-32_768, 32_767),
+    models.IntegerField: (-INTEGER_MAX - 1, INTEGER_MAX),
+    models.BigIntegerField: (-BIG_INTEGER_MAX - 1, BIG_INTEGER_MAX),
+}
+
+
+def _check_number_ranges(obj) -> None:
+    """Negative or out-of-range numbers get a Persian message with Persian digits.
+
+    Django's own validators say «... 0 است» with Latin digits, and on SQLite a
+    PositiveIntegerField takes any bigint, so the same service call would pass on one
+    database and fail at save time on the other. Checked before full_clean().
+    """
+    errors = {}
+    for field in obj._meta.concrete_fields:
+        if field.primary_key or field.is_relation:
+            continue
+        limits = next((_INTEGER_RANGES[c] for c in type(field).__mro__ if c in _INTEGER_RANGES), None)
+        value = getattr(obj, field.attname)
+        if limits is None or isinstance(value, bool) or not isinstance(value, int):
+            continue
+        low, high = limits
+        if value < low:
+            errors[field.name] = (
+                f"«{field.verbose_name}» نمی‌تواند منفی باشد؛ صفر یا بیشتر وارد کنید."
+                if low == 0
+                else f"«{field.verbose_name}» باید دست‌کم {persian.format_number(low)} باشد."
+            )
+        elif value > high:
+            errors[field.name] = (
+                f"«{field.verbose_name}» بیش از حد بزرگ است؛ حداکثر {persian.format_number(high)} پذیرفته می‌شود."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _full_clean(obj) -> None:
+    _check_number_ranges(obj)
+    obj.full_clean()
 
 
 def _stamp(obj, actor, reason: str) -> None:
@@ -132,7 +180,7 @@ def commitment_save(*, actor, commitment: Commitment, reason: str = "", partners
     """Create or update a commitment (or a tranche) after checking every rule."""
     commitment.title = persian.normalize_letters(commitment.title)
     commitment.venue = persian.normalize_letters(commitment.venue or "")
-    commitment.full_clean()
+    _full_clean(commitment)
     _check_no_cycle(commitment)
     _check_tranche_targets(commitment)
     _stamp(commitment, actor, reason or ("ثبت تعهد" if commitment.pk is None else "ویرایش تعهد"))
@@ -211,7 +259,7 @@ def progress_entry_create(
     )
     if evidence:
         entry.evidence = evidence
-    entry.full_clean()
+    _full_clean(entry)
     _check_entry_dates(entry)
     _stamp(entry, actor, "ثبت گزارش پیشرفت")
     entry.save()
@@ -246,7 +294,7 @@ def progress_entry_update(*, actor, entry: ProgressEntry, version: int, reason: 
     # A returned entry goes back for review once corrected.
     locked.status = ProgressEntry.Status.SUBMITTED
     locked.version += 1
-    locked.full_clean()
+    _full_clean(locked)
     _check_entry_dates(locked)
     _stamp(locked, actor, reason or "ویرایش گزارش پیشرفت")
     locked.save()
@@ -314,7 +362,7 @@ def progress_entry_create_baseline(
         status=ProgressEntry.Status.VERIFIED,
         is_baseline=True,
     )
-    entry.full_clean()
+    _full_clean(entry)
     _stamp(entry, actor, "ثبت رقم پایه")
     entry.save()
     return entry
@@ -346,7 +394,7 @@ def business_create(
         loan_amount=loan_amount or 0,
         status=HomeBusiness.Status.ACTIVE,
     )
-    business.full_clean()
+    _full_clean(business)
     _stamp(business, actor, "ثبت کسب‌وکار")
     business.save()
     return business
@@ -375,7 +423,7 @@ def continuity_check_create(
         note=persian.normalize_letters(note or ""),
         checked_by=actor,
     )
-    check.full_clean()
+    _full_clean(check)
     _stamp(check, actor, "ثبت پایش استمرار")
     check.save()
     latest = business.checks.order_by("-checked_on", "-id").first()

@@ -262,5 +262,7 @@ def test_service_refuses_impossible_job_counts_before_the_database(staff, commit
             actor=staff, commitment=commitment, period_end=datetime.date(2026, 4, 1), jobs_created=jobs
         )
     (message,) = caught.value.messages
-    assert "تعداد شغل" in message or "مقدار" in message, message
+    # Named in Persian, and never Django's «... مساوی 0 است» with Latin digits.
+    assert "شغل ایجاد شده" in message, message
+    assert not any("0" <= ch <= "9" for ch in message), message
     assert ProgressEntry.objects.count() == 0
