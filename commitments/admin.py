@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -28,13 +28,72 @@ class MilestoneInline(PersianTabularInline):
     autocomplete_fields = ["responsible"]
 
 
+VERIFIED_ENTRY_NOT_DELETABLE = "گزارش پیشرفت تأییدشده حذف نمی‌شود؛ برای اصلاح آن، گزارش اصلاحی تازه‌ای ثبت کنید."
+COMMITMENT_NOT_DELETABLE = (
+    "تعهدی که گزارش پیشرفت، کسب‌وکار یا بخش دارد حذف نمی‌شود؛ به‌جای حذف، وضعیت آن را «لغو شده» کنید."
+)
+STALE_ENTRY = (
+    "این گزارش پس از باز کردن این صفحه توسط کاربر دیگری ذخیره شده است و ذخیرهٔ شما انجام نشد تا تغییر او از بین نرود. "
+    "صفحه را دوباره باز کنید و تغییرات را از نو وارد کنید."
+)
+
+
+def _why_not(model_admin, request, perms_needed: set, refused: list) -> set:
+    """Objects refused by has_delete_permission(obj) land in perms_needed, and Django then
+    says only «you may not delete تعهد»; when the user may delete the model as such, the
+    refusal is this project's rule, shown with its reason in the protected list instead."""
+    if refused and model_admin.has_delete_permission(request):
+        return perms_needed - {model_admin.model._meta.verbose_name}
+    return perms_needed
+
+
+class VersionCheckedEntryForm(forms.ModelForm):
+    """The version the admin saw travels with the form; a save based on an older one is
+    refused, as in the staff's form (services.progress_entry_update). Runs inside the
+    admin's transaction, with the row locked until the save."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ProgressEntry
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.has_changed():
+            current = ProgressEntry.objects.select_for_update().filter(pk=self.instance.pk)
+            current = current.values_list("version", flat=True).first()
+            if cleaned.get("seen_version") != current:
+                raise ValidationError(STALE_ENTRY, code="stale")
+        return cleaned
+
+
 class ProgressEntryInline(PersianTabularInline):
     model = ProgressEntry
+    form = VersionCheckedEntryForm
     extra = 0
-    fields = ["period_end", "jobs_created", "county", "sector", "credit_paid", "status", "note", "entered_by"]
+    fields = [
+        "period_end",
+        "jobs_created",
+        "county",
+        "sector",
+        "credit_paid",
+        "status",
+        "note",
+        "entered_by",
+        "seen_version",
+    ]
     readonly_fields = ["entered_by"]
     autocomplete_fields = ["county", "sector"]
     show_change_link = True
+    # A verified entry is never deleted, and the inline cannot tell the rows apart in
+    # has_delete_permission (it gets the commitment): entries are deleted on their own page.
+    can_delete = False
 
 
 class CommitmentAdminForm(forms.ModelForm):
@@ -109,8 +168,42 @@ class CommitmentAdmin(PersianAdminMixin, SimpleHistoryAdmin):
             return "—"
         return persian.format_number(max(obj.jobs_target - obj.realised_jobs, 0))
 
+    actions = ["cancel_selected"]
+
     def save_model(self, request, obj, form, change):
         services.commitment_save(actor=request.user, commitment=obj, reason="ویرایش در پنل مدیریت")
+
+    @staticmethod
+    def _deletable(obj: Commitment) -> bool:
+        return not (obj.progress_entries.exists() or obj.businesses.exists() or obj.tranches.exists())
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not self._deletable(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # «delete selected» and the delete page: a commitment with entries is listed as
+        # protected, with the reason, so Django shows why and deletes nothing.
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refused = [f"«{obj}»: {COMMITMENT_NOT_DELETABLE}" for obj in objs if not self._deletable(obj)]
+        return deleted, model_count, _why_not(self, request, perms_needed, refused), [*refused, *protected]
+
+    @admin.action(description="لغو تعهدهای انتخاب‌شده")
+    def cancel_selected(self, request, queryset):
+        done = 0
+        for commitment in queryset:
+            try:
+                services.commitment_set_status(
+                    actor=request.user,
+                    commitment=commitment,
+                    status=Commitment.Status.CANCELLED,
+                    reason="لغو در پنل مدیریت",
+                )
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, f"«{commitment}»: {' '.join(exc.messages)}", messages.ERROR)
+        self.message_user(request, f"{persian.format_number(done)} تعهد لغو شد.", messages.SUCCESS)
 
     def delete_model(self, request, obj):
         try:
@@ -124,6 +217,8 @@ class CommitmentAdmin(PersianAdminMixin, SimpleHistoryAdmin):
             obj.delete()
         for obj in instances:
             if isinstance(obj, ProgressEntry):
+                if obj.pk:
+                    obj.version += 1
                 if not obj.entered_by_id:
                     obj.entered_by = request.user
                 if obj.status == ProgressEntry.Status.VERIFIED and not obj.verified_by_id:
@@ -153,11 +248,7 @@ class MilestoneAdmin(PersianAdminMixin, SimpleHistoryAdmin):
         return obj.done_on is None and obj.due_on < persian.local_today()
 
 
-class ProgressEntryAdminForm(forms.ModelForm):
-    class Meta:
-        model = ProgressEntry
-        fields = "__all__"
-
+class ProgressEntryAdminForm(VersionCheckedEntryForm):
     def clean_evidence(self):
         # The same type, size and content check as the staff's entry form.
         upload = self.cleaned_data.get("evidence")
@@ -182,6 +273,26 @@ class ProgressEntryAdmin(PersianAdminMixin, SimpleHistoryAdmin):
     search_fields = ["commitment__title", "note", "county__name", "sector__name"]
     autocomplete_fields = ["commitment", "county", "sector"]
     readonly_fields = ["entered_by", "verified_by", "verified_at", "version", "created_at", "updated_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status == ProgressEntry.Status.VERIFIED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # «delete selected»: verified entries are listed as protected, with the reason,
+        # so Django shows why and deletes nothing of the selection.
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refused = [
+            f"«{obj}»: {VERIFIED_ENTRY_NOT_DELETABLE}" for obj in objs if obj.status == ProgressEntry.Status.VERIFIED
+        ]
+        return deleted, model_count, _why_not(self, request, perms_needed, refused), [*refused, *protected]
+
+    def delete_queryset(self, request, queryset):
+        # Last line of defence, should a caller skip get_deleted_objects.
+        if queryset.filter(status=ProgressEntry.Status.VERIFIED).exists():
+            raise PermissionDenied(VERIFIED_ENTRY_NOT_DELETABLE)
+        super().delete_queryset(request, queryset)
 
     def save_model(self, request, obj, form, change):
         if not obj.entered_by_id:
