@@ -162,6 +162,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CEL
 # worker was killed) and may be claimed again when its task is redelivered.
 REPORT_DRAFT_DAYS_BEFORE = [int(d) for d in env_list("REPORT_DRAFT_DAYS_BEFORE", "10,3")]
 REPORT_STALE_SECONDS = int(os.environ.get("REPORT_STALE_SECONDS", "900"))
+# A pending report that never reached the broker (Redis down) is resent by a periodic
+# sweep once it is this old, so the request's own on_commit send goes first.
+REPORT_RESEND_AFTER_SECONDS = int(os.environ.get("REPORT_RESEND_AFTER_SECONDS", "30"))
 REPORT_QUEUE = os.environ.get("REPORT_QUEUE") or None  # None: Celery's default queue
 # Tests only: a pause between the PDF and the Excel file, so a worker can be killed mid-build.
 REPORT_BUILD_PAUSE_SECONDS = float(os.environ.get("REPORT_BUILD_PAUSE_SECONDS", "0"))

@@ -35,6 +35,9 @@ class Report(models.Model):
     created_at = models.DateTimeField("زمان درخواست", auto_now_add=True)
     started_at = models.DateTimeField("زمان شروع", null=True, blank=True)
     finished_at = models.DateTimeField("زمان پایان", null=True, blank=True)
+    # When the build task was handed to the broker; empty while Redis was unreachable.
+    # A sweep (tasks.resend_unqueued_reports) sends such reports once the broker is back.
+    enqueued_at = models.DateTimeField("زمان ارسال به صف", null=True, blank=True, editable=False)
     attempts = models.PositiveIntegerField("تعداد تلاش", default=0)
     error = models.TextField("خطا", blank=True)
     # A staff member's report covers only the commitments they report on; officials'

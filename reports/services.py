@@ -37,10 +37,52 @@ def _stamp(obj, actor, reason: str) -> None:
     obj._change_reason = reason[:100] if reason else ""
 
 
-def enqueue_build(report_id: int) -> None:
+def enqueue_build(report_id: int) -> bool:
+    """Hand the build to the broker; False (logged) when it is unreachable.
+
+    The report then stays «در صف» with no enqueued_at, and report_resend_unqueued (a
+    periodic task, and every later request) sends it once Redis is back: nothing is
+    lost and nothing half-built is written.
+    """
     from .tasks import build_report_task
 
-    build_report_task.apply_async(args=[report_id], queue=settings.REPORT_QUEUE)
+    try:
+        build_report_task.apply_async(args=[report_id], queue=settings.REPORT_QUEUE)
+    except Exception:
+        logger.exception("report %s: could not reach the broker; stays pending until it is resent", report_id)
+        return False
+    Report.objects.filter(pk=report_id, enqueued_at__isnull=True).update(enqueued_at=timezone.now())
+    return True
+
+
+def report_resend_unqueued(*, min_age_seconds: float | None = None) -> list[int]:
+    """Send again every pending report the broker never took, or took long ago.
+
+    Never sent: enqueue_build failed (Redis down). Sent long ago and still pending: the
+    message was lost (a Redis restarted without persistence). A duplicate message is
+    harmless, since the claim builds a report once. Returns the ids it sent.
+    """
+    age = settings.REPORT_RESEND_AFTER_SECONDS if min_age_seconds is None else min_age_seconds
+    before = timezone.now() - datetime.timedelta(seconds=age)
+    stale_sent = timezone.now() - datetime.timedelta(seconds=settings.REPORT_STALE_SECONDS)
+    ids = list(
+        Report.objects.filter(status=Report.Status.PENDING, created_at__lte=before)
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=stale_sent))
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)
+    )
+    sent = []
+    for report_id in ids:
+        # Cleared first, so a failed send leaves it «never sent» for the next sweep.
+        Report.objects.filter(pk=report_id, status=Report.Status.PENDING).update(enqueued_at=None)
+        if not enqueue_build(report_id):
+            break  # the broker is still down; the next sweep tries again
+        sent.append(report_id)
+    return sent
+
+
+def report_was_enqueued(report_id: int) -> bool:
+    return Report.objects.filter(pk=report_id, enqueued_at__isnull=False).exists()
 
 
 def report_create(
@@ -81,8 +123,14 @@ def report_request(*, actor, kind: str, due_on: datetime.date | None = None, is_
         report_id = report.id
         # robust: a broker that is down must not turn a saved request into an error page;
         # the report stays «در صف» and the failure is logged.
-        transaction.on_commit(lambda: enqueue_build(report_id), robust=True)
+        transaction.on_commit(lambda: _send_with_waiting(report_id), robust=True)
     return report
+
+
+def _send_with_waiting(report_id: int) -> None:
+    # A request that reaches the broker also sends whatever an earlier outage left waiting.
+    if enqueue_build(report_id):
+        report_resend_unqueued()
 
 
 # ---------------------------------------------------------------- building

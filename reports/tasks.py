@@ -70,3 +70,9 @@ def run_deadline_schedules(today: str | None = None) -> list[int]:
     """Daily (django-celery-beat): `today` as an ISO date only for a manual re-run of a missed day."""
     day = datetime.date.fromisoformat(today) if today else None
     return [r.id for r in services.deadline_run(day)]
+
+
+@shared_task(acks_late=True)
+def resend_unqueued_reports() -> list[int]:
+    """Every minute (django-celery-beat): reports whose request found Redis down are sent now."""
+    return services.report_resend_unqueued()

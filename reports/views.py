@@ -21,6 +21,11 @@ from . import selectors, services
 from .models import Report
 
 LIST_LIMIT = 100
+BROKER_DOWN = (
+    "درخواست «{kind}» ثبت شد و در صف ماند، اما سرویس صف ساخت گزارش‌ها (Redis) همین حالا در دسترس نیست "
+    "و ساخت آن هنوز شروع نشده است. درخواست شما محفوظ است و به محض برقراری دوباره، خودکار ساخته می‌شود؛ "
+    "لازم نیست دوباره درخواست دهید."
+)
 FORMATS = {
     "pdf": ("pdf", "application/pdf"),
     "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -68,9 +73,12 @@ def report_request(request):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("reports:list")
-    messages.success(
-        request, f"«{report.get_kind_display()}» در صف ساخت قرار گرفت؛ همین صفحه آماده شدنش را نشان می‌دهد."
-    )
+    if services.report_was_enqueued(report.pk):
+        messages.success(
+            request, f"«{report.get_kind_display()}» در صف ساخت قرار گرفت؛ همین صفحه آماده شدنش را نشان می‌دهد."
+        )
+    else:
+        messages.warning(request, BROKER_DOWN.format(kind=report.get_kind_display()))
     return redirect(f"{reverse('reports:list')}#report-{report.pk}")
 
 
