@@ -247,9 +247,10 @@ def survival_columns(rows: list[dict], *, months=(3, 6, 12), width: int = 640, i
                     f'width="{_n(length)}" height="{bar_h}" fill="{fills.get(n, FILL)}"/>'
                 )
             captions.append("—" if share is None else "٪" + format_number(100 * share))
+        # «،» between the horizons: a middle dot «·» beside Persian digits reads as zero (۰).
         html.append(
             f'<tr><th scope="row" class="kj-label" style="{LABEL_CELL}">{escape(str(row.get("label") or ""))}</th>'
             f'<td class="kj-bar" style="{BAR_CELL}">{_bar_svg(parts, height=height)}</td>'
-            f'<td class="kj-value" style="{VALUE_CELL}">{" · ".join(captions)}</td></tr>'
+            f'<td class="kj-value" style="{VALUE_CELL}">{"، ".join(captions)}</td></tr>'
         )
     return _finish(_table(width, "".join(html), label="سهم کسب‌وکارهای فعال پس از چند ماه", kind="survival"), inline)

@@ -21,7 +21,7 @@ def test_survival_columns_draws_one_bar_per_known_share_from_the_right():
     assert 'class="survival-3" x="0" y="0" width="1000"' in html
     assert 'class="survival-6" x="500" y="8" width="500"' in html
     assert "survival-12" not in html
-    assert "٪۱۰۰ · ٪۵۰ · —" in html
+    assert "٪۱۰۰، ٪۵۰، —" in html
     assert "تیر ۱۴۰۴" in html
 
 
