@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 from django.contrib import admin
 from django.db import models
 from django.db.models import Max, Min, Q
@@ -133,3 +136,61 @@ def jalali_month_filter(field_name: str, title: str):
     JalaliMonthFilter.title = title
     JalaliMonthFilter.__name__ = f"JalaliMonthFilter_{field_name}"
     return JalaliMonthFilter
+
+
+# ------------------------------------------------------------- every admin page
+
+
+def _persian_display_for_field(original):
+    def display_for_field(value, field, empty_value_display, avoid_link=False):
+        if value not in (None, "") and not getattr(field, "flatchoices", None):
+            if isinstance(field, models.DateTimeField):
+                return persian.format_jalali_datetime(value)
+            if isinstance(field, models.DateField):
+                return persian.format_jalali(value)
+            if isinstance(field, models.DecimalField):
+                return persian.format_number(value, field.decimal_places)
+            if isinstance(field, models.IntegerField) and not isinstance(field, models.AutoField):
+                return persian.format_number(value)
+        return original(value, field, empty_value_display, avoid_link)
+
+    return display_for_field
+
+
+def _persian_display_for_value(original):
+    def display_for_value(value, empty_value_display, boolean=False):
+        if not boolean and value is not None and not isinstance(value, bool):
+            if isinstance(value, datetime.datetime):
+                return persian.format_jalali_datetime(value)
+            if isinstance(value, datetime.date):
+                return persian.format_jalali(value)
+            if isinstance(value, int | Decimal):
+                return persian.format_number(value)
+        return original(value, empty_value_display, boolean)
+
+    return display_for_value
+
+
+def install_persian_display() -> None:
+    """Jalali dates and Persian digits in every admin list and read-only field.
+
+    Why a patch: Django admin formats values in admin.utils.display_for_field/_value,
+    which know only Django's (Gregorian) date formats, and offers no hook. Our own
+    admins use jalali_date_column, but auth, axes, django-celery-beat and
+    simple-history's pages do not, and read-only fields (created_at, …) showed
+    «27 نوامبر 2026، ساعت 9:57». The modules that imported the functions by name
+    are patched too. Form inputs are untouched (they have their own widgets).
+    """
+    from django.contrib.admin import helpers, utils
+    from django.contrib.admin.templatetags import admin_list
+
+    if getattr(utils.display_for_field, "persian", False):
+        return
+    field_fn = _persian_display_for_field(utils.display_for_field)
+    value_fn = _persian_display_for_value(utils.display_for_value)
+    field_fn.persian = value_fn.persian = True
+    for module in (utils, helpers, admin_list):
+        if hasattr(module, "display_for_field"):
+            module.display_for_field = field_fn
+        if hasattr(module, "display_for_value"):
+            module.display_for_value = value_fn
