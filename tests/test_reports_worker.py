@@ -7,6 +7,7 @@ machine; in CI (CI=true) they fail instead, so they can never pass by not runnin
 """
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -163,6 +164,18 @@ def test_worker_killed_mid_build_leaves_no_half_file_and_redelivery_completes_on
         [Path(report.pdf.name).name, Path(report.xlsx.name).name]
     )
     assert not any((media / ".building").glob("*")), "the dead worker's staging folder was not removed"
+
+    # Exactly once, not just "ready in the end": B's visibility timeout is 1 s, so its own
+    # unacknowledged message may come back while it builds. Wait past that and check that
+    # no second build claimed the report (attempts), rewrote the files (mtimes), or
+    # finished as 'ready' a second time (the workers' logs).
+    files = [Path(report.pdf.path), Path(report.xlsx.path)]
+    written = [p.stat().st_mtime_ns for p in files]
+    time.sleep(3)
+    assert status(report.pk) == ("ready", 2)
+    assert [p.stat().st_mtime_ns for p in files] == written
+    logs = "".join(p.read_text() for p in media.parent.glob("worker-*.log"))
+    assert len(re.findall(r"build_report_task\[[^\]]+\] succeeded in [^:]+: 'ready'", logs)) == 1, logs[-3000:]
 
     # Once ready, running the task again changes nothing.
     assert build_report_task.apply(args=[report.pk]).get() == "skipped"
