@@ -20,10 +20,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kerman_jobs import charts, persian
+from kerman_jobs.roles import is_official
 
 from . import imports, registry_selectors, services
 from .business_filters import BusinessFilter
 from .business_forms import BusinessForm, CheckForm, ImportForm
+from .history import change_rows
 from .models import ContinuityCheck, HomeBusiness
 from .selectors import (
     business_get_visible,
@@ -98,6 +100,15 @@ def _render_detail(request, business: HomeBusiness, form, status: int = 200) -> 
             "business": business,
             "checks": checks,
             "form": form if can_report_on(request.user, business.commitment) else None,
+            # Officials read who changed the business and its checks, when and why.
+            "history": (
+                change_rows(
+                    HomeBusiness.history.filter(id=business.pk),
+                    ContinuityCheck.history.filter(business_id=business.pk),
+                )
+                if is_official(request.user)
+                else None
+            ),
         },
         status=status,
     )

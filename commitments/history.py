@@ -1,0 +1,52 @@
+"""Change history for people, outside admin: who, when, what and why, newest first.
+
+django-simple-history keeps one row per save. The «what» of a change names the fields
+that differ from the object's previous row in the same list (no query per row); the
+oldest row shown of an object, whose previous row is not in the list, says only «تغییر».
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+
+ACTIONS = {"+": "ثبت", "~": "تغییر", "-": "حذف"}
+# Bookkeeping fields that change with every save and tell a reader nothing.
+SKIPPED = {"version", "updated_at", "created_at"}
+
+
+def _changed_fields(new, old) -> list[str]:
+    model = new.instance_type
+    names = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.name in SKIPPED or not hasattr(new, field.attname):
+            continue
+        if getattr(new, field.attname) != getattr(old, field.attname):
+            names.append(str(field.verbose_name))
+    return names
+
+
+def change_rows(*histories, limit: int = 100) -> list[dict]:
+    """Rows for templates/commitments/_changes.html from one or more history querysets."""
+    records = sorted(
+        chain.from_iterable(
+            qs.select_related("history_user").order_by("-history_date", "-history_id")[:limit] for qs in histories
+        ),
+        key=lambda h: (h.history_date, h.history_id),
+        reverse=True,
+    )[:limit]
+    previous: dict[tuple, object] = {}
+    # Oldest first, so each row meets its object's previous row.
+    for record in reversed(records):
+        key = (record.instance_type, record.id)
+        record.changed = _changed_fields(record, previous[key]) if key in previous else []
+        previous[key] = record
+    return [
+        {
+            "when": r.history_date,
+            "who": r.history_user,
+            "what": f"{ACTIONS.get(r.history_type, 'تغییر')} {r.instance_type._meta.verbose_name} «{r.instance}»",
+            "fields": r.changed,
+            "why": r.history_change_reason or "",
+        }
+        for r in records
+    ]

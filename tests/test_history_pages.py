@@ -1,0 +1,59 @@
+"""Officials read the change history outside admin: who, when (Jalali), what and why."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from commitments import services
+from kerman_jobs import persian
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def watched_business(staff, commitment):
+    business = services.business_create(
+        actor=staff,
+        commitment=commitment,
+        reference_code="KRM-77",
+        county=f.CountyFactory(name="بم"),
+        sector=f.SectorFactory(name="پوشاک"),
+        started_on=datetime.date(2025, 3, 21),
+    )
+    services.continuity_check_create(
+        actor=staff, business=business, checked_on=datetime.date(2025, 9, 23), status="inactive", reason="financing"
+    )
+    return business
+
+
+def test_official_reads_who_changed_a_business_and_its_checks_when_and_why(client, official, staff, watched_business):
+    client.force_login(official)
+    html = client.get(reverse("businesses:detail", args=[watched_business.pk])).content.decode()
+    section = html.split("تاریخچهٔ تغییرات", 1)[1]
+    # newest first: the status taken from the check, the check, the registration
+    assert section.index("وضعیت از آخرین پایش") < section.index("ثبت پایش استمرار") < section.index("ثبت کسب‌وکار")
+    assert "تغییر کسب‌وکار خانگی «KRM-77» — وضعیت" in section
+    assert "ثبت پایش استمرار «KRM-77" in section
+    assert section.count(">staff<") == 3
+    stamp = persian.format_jalali_datetime(watched_business.history.latest().history_date)
+    assert stamp in section
+
+
+def test_staff_do_not_get_the_history(client, staff, watched_business):
+    client.force_login(staff)
+    response = client.get(reverse("businesses:detail", args=[watched_business.pk]))
+    assert response.status_code == 200
+    assert "تاریخچهٔ تغییرات" not in response.content.decode()
+
+
+def test_entry_history_names_who_and_why(client, official, staff, commitment):
+    entry = services.progress_entry_create(
+        actor=staff, commitment=commitment, period_end=datetime.date(2026, 1, 1), jobs_created=4
+    )
+    services.progress_entry_reject(actor=official, entry=entry, reason="مستند ناخوانا")
+    client.force_login(official)
+    html = client.get(reverse("commitments:entry", args=[entry.pk])).content.decode()
+    assert "برگشت: مستند ناخوانا" in html and "ثبت گزارش پیشرفت" in html
