@@ -58,3 +58,18 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
+
+// The monthly chart is wider than a phone and scrolls sideways. Right to left, a scroll box
+// opens at its right edge: the oldest months, often all zero, while the months people come
+// to see are hidden off to the left. Open it at the newest month instead.
+(function () {
+  function start() {
+    document.querySelectorAll("[data-scroll-newest]").forEach(function (box) {
+      if (box.scrollWidth <= box.clientWidth) return;
+      var rtl = getComputedStyle(box).direction === "rtl";
+      box.scrollLeft = rtl ? -box.scrollWidth : box.scrollWidth;
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
