@@ -115,6 +115,19 @@ def progress_bar(percent: float | None, *, width: int = 240, height: int = 18, i
     )
 
 
+def labelled_progress(percent: float | None, caption: str, *, width: int = 240, inline: bool = True) -> SafeString:
+    """The progress bar with its figure and what it measures beside it («٪۲۶ از هدف …»):
+    a bare bar in a printed report tells the reader nothing."""
+    figure = NO_FIGURE_TEXT if percent is None else "٪" + format_number(min(max(_num(percent), 0.0), 100.0))
+    row = (
+        f'<tr><td class="kj-bar" style="width:{width}px;padding:3px 0;vertical-align:middle">'
+        f"{progress_bar(percent, width=width, inline=inline)}</td>"
+        f'<td class="kj-value" style="text-align:right;padding:3px 8px 3px 0;vertical-align:middle">'
+        f"<strong>{figure}</strong> {escape(caption)}</td></tr>"
+    )
+    return _finish(_table(width * 3, row, label=f"{figure} {caption}", kind="progress"), inline)
+
+
 # ---------------------------------------------------------------- horizontal bars
 
 LABEL_CELL = "text-align:right;font-weight:400;padding:3px 0 3px 8px;width:34%;vertical-align:middle"

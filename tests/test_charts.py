@@ -173,3 +173,11 @@ def test_charts_print_readable_persian_in_a_weasyprint_pdf(tmp_path):
     assert "۱٬۲۰۰شغل" in squeezed
     assert "بانکرسالت" in squeezed
     assert "۶٬۰۰۰از۳۰٬۰۰۰" in squeezed
+
+
+def test_labelled_progress_says_what_the_bar_measures():
+    html = str(charts.labelled_progress(26.3, "از هدف اشتغال تعهدها محقق شده است"))
+    root = parse(html)
+    assert "٪۲۶ از هدف اشتغال تعهدها محقق شده است" in words(root)
+    assert float(rects(root, "fill")[0].get("width")) == pytest.approx(240 * 0.263)
+    assert "بدون رقم" in words(parse(str(charts.labelled_progress(None, "از هدف"))))

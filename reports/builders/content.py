@@ -197,7 +197,10 @@ def commitment_timetable(report: Report, scope: ReportScope, today: datetime.dat
             ),
             Section(
                 "تعهدها، بخش‌ها و پیش‌بینی با آهنگ فعلی",
-                charts=[charts.progress_bar(totals["percent"]), charts.target_vs_realised(chart_rows)],
+                charts=[
+                    charts.labelled_progress(totals["percent"], "از هدف اشتغال تعهدها محقق شده است"),
+                    charts.target_vs_realised(chart_rows),
+                ],
                 tables=[
                     Table(
                         "تعهدها",
