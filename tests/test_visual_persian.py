@@ -89,3 +89,16 @@ def test_admin_speaks_persian_on_every_page(admin_client):
     catalog = admin_client.get(reverse("admin:jsi18n")).content.decode()
     for persian in ("انتخاب همهٔ %s", "حذف همهٔ %s"):  # the reporter picker's buttons
         assert json.dumps(persian)[1:-1] in catalog or persian in catalog
+
+
+def test_admin_history_page_is_persian_with_jalali_times(admin_client, commitment):
+    commitment.title = "عنوان تازه"
+    commitment.save()
+    html = admin_client.get(reverse("admin:commitments_commitment_history", args=[commitment.pk])).content.decode()
+    start = html.index('id="change-history"')
+    table = html[start : html.index("</table>", start)]
+    for english in ("Object", "Comment", "Changed by", "Change reason", ">Changes<", "Choose a date"):
+        assert english not in html[html.index('id="content"') :], english
+    assert not GREGORIAN_MONTH.search(table)
+    assert re.search(r"۱۴[۰-۹]{2}/[۰-۹]{2}/[۰-۹]{2} [۰-۹]{2}:[۰-۹]{2}", table)
+    assert 'style="' not in html[html.index('id="content"') :]  # the CSP blocks style attributes
