@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kerman_jobs import charts, persian
 from kerman_jobs.roles import is_official
 
-from . import imports, registry_selectors, services
+from . import figure_cache, imports, registry_selectors, services
 from .business_filters import BusinessFilter
 from .business_forms import BusinessForm, CheckForm, ImportForm
 from .history import change_rows
@@ -40,8 +40,12 @@ PAGE_SIZE = 50
 WORKLIST_MONTHS = 6
 
 
-def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
-    page = Paginator(queryset, size).get_page(request.GET.get("page"))
+def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE, count: int | None = None):
+    paginator = Paginator(queryset, size)
+    if count is not None:
+        # Already known (from the cached status counts): saves a COUNT(*) over the registry.
+        paginator.count = count
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
@@ -70,7 +74,15 @@ def _add_errors(form, exc: ValidationError) -> None:
 def business_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     businesses = filterset.qs.order_by("-started_on", "-id")
-    page, query = _page(request, businesses)
+    # Counting a million rows is the slow part of this page: cached until the next write.
+    filters = sorted((k, v) for k, v in request.GET.lists() if k != "page")
+    counts = figure_cache.cached(
+        "business_counts",
+        figure_cache.reader_scope(request.user),
+        filters,
+        lambda: business_status_counts(filterset.qs),
+    )
+    page, query = _page(request, businesses, count=sum(c["count"] for c in counts.values()))
     return render(
         request,
         "businesses/list.html",
@@ -78,7 +90,7 @@ def business_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page": page,
             "query": query,
-            "counts": business_status_counts(filterset.qs),
+            "counts": counts,
             "can_enter": commitments_reportable_by(request.user).exists(),
         },
     )
@@ -207,7 +219,18 @@ def cohorts(request: HttpRequest) -> HttpResponse:
         filterset.form.fields.pop(name, None)
     businesses = filterset.qs
     months = (3, 6, 12)
-    rows = registry_selectors.cohort_survival(businesses, months=months)
+    today = persian.local_today()
+    # Seconds of work over every business and check at province scale: cached until
+    # the next write (at most a minute), per reader's commitments and filters.
+    rows, reasons = figure_cache.cached(
+        "cohorts",
+        figure_cache.reader_scope(request.user),
+        {"filters": sorted((k, v) for k, v in request.GET.lists()), "today": today, "months": months},
+        lambda: (
+            registry_selectors.cohort_survival(businesses, months=months, today=today),
+            registry_selectors.reason_counts(businesses),
+        ),
+    )
     overall = registry_selectors.survival_totals(rows, months=months)
     for row in rows:
         row["cells"] = [(n, _with_percent(row["survival"][n])) for n in months]
@@ -221,8 +244,8 @@ def cohorts(request: HttpRequest) -> HttpResponse:
             "overall": [(n, _with_percent(overall[n])) for n in months],
             "colspan": 2 + 2 * len(months),
             "chart": _without_inline_styles(charts.survival_columns(rows, months=months)),
-            "reasons": registry_selectors.reason_counts(businesses),
-            "today": persian.local_today(),
+            "reasons": reasons,
+            "today": today,
         },
     )
 

@@ -25,6 +25,7 @@ from simple_history.utils import bulk_create_with_history
 from kerman_jobs import persian
 from programs.models import County, Sector
 
+from . import figure_cache
 from .models import Commitment, HomeBusiness
 from .selectors import commitments_reportable_by
 
@@ -422,6 +423,8 @@ def import_businesses(*, actor, upload, filename: str = "") -> ImportResult:
             bulk_create_with_history(
                 businesses, HomeBusiness, batch_size=BATCH_SIZE, default_user=actor, default_change_reason=reason
             )
+            # bulk_create sends no post_save: mark cached figures stale ourselves.
+            figure_cache.bump_now_and_on_commit()
     except IntegrityError:
         # Someone registered one of these codes between the check and the write.
         result.errors = [

@@ -180,8 +180,10 @@ def commitment_figures(commitments: QuerySet[Commitment]) -> list[CommitmentFigu
     """
     items = list(commitments.select_related("organization", "program", "parent").order_by("id"))
     ids = [c.id for c in items]
-    verified = _verified_jobs_by_commitment(ids)
-    active = _active_jobs_by_commitment(ids)
+    return _ladder(items, _verified_jobs_by_commitment(ids), _active_jobs_by_commitment(ids))
+
+
+def _ladder(items: list[Commitment], verified: dict[int, dict], active: dict[int, int]) -> list[CommitmentFigures]:
     by_id = {c.id: c for c in items}
     children: dict[int | None, list[Commitment]] = {}
     for c in items:
@@ -217,6 +219,99 @@ def commitment_figures(commitments: QuerySet[Commitment]) -> list[CommitmentFigu
     return result
 
 
+def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | None = None) -> dict:
+    """Everything the dashboard sums, in four queries whatever the data size.
+
+    The same numbers as `commitment_figures`, `program_figures`, `realised_jobs`,
+    `active_jobs`, `jobs_ever_created_in_registry`, `realised_by` and
+    `realised_per_jalali_month` (reports use those; tests hold them equal), read
+    together: the commitments; verified entries by commitment (baseline apart);
+    businesses by commitment (active and all); verified entries by county and
+    sector with one column per Jalali month. Organisations and programmes come from
+    the commitments already loaded.
+    """
+    today = today or persian.local_today()
+    items = list(commitments.select_related("organization", "program", "parent").order_by("id"))
+    ids = [c.id for c in items]
+
+    verified_rows = (
+        ProgressEntry.objects.filter(status=VERIFIED, commitment_id__in=ids)
+        .values("commitment_id")
+        .annotate(
+            jobs=Sum("jobs_created"),
+            credit=Sum("credit_paid"),
+            baseline=Coalesce(Sum("jobs_created", filter=Q(is_baseline=True)), 0),
+        )
+    )
+    verified = {r["commitment_id"]: r for r in verified_rows}
+    business_rows = (
+        HomeBusiness.objects.filter(commitment_id__in=ids)
+        .values("commitment_id")
+        .annotate(
+            active=Coalesce(Sum("jobs", filter=Q(status=HomeBusiness.Status.ACTIVE)), 0),
+            all_jobs=Coalesce(Sum("jobs"), 0),
+        )
+    )
+    businesses = {r["commitment_id"]: r for r in business_rows}
+    figures = _ladder(items, verified, {pk: r["active"] for pk, r in businesses.items()})
+
+    spans = _jalali_month_spans(today, 12)
+    month_sums = {
+        f"m{i}": Coalesce(Sum("jobs_created", filter=Q(period_end__gte=start, period_end__lte=end)), 0)
+        for i, (_, _, start, end) in enumerate(spans)
+    }
+    places = (
+        ProgressEntry.objects.filter(status=VERIFIED, commitment_id__in=ids)
+        .values("county__name", "sector__name")
+        .annotate(jobs=Sum("jobs_created"), credit=Sum("credit_paid"), **month_sums)
+    )
+    by_county: dict[str, dict] = {}
+    by_sector: dict[str, dict] = {}
+    month_jobs = [0] * len(spans)
+    for row in places:
+        for totals, name in ((by_county, row["county__name"]), (by_sector, row["sector__name"])):
+            cell = totals.setdefault(name or "نامشخص", {"jobs": 0, "credit": 0})
+            cell["jobs"] += row["jobs"] or 0
+            cell["credit"] += row["credit"] or 0
+        for i in range(len(spans)):
+            month_jobs[i] += row[f"m{i}"]
+
+    by_org: dict[str, dict] = {}
+    programs: dict[int, dict] = {}
+    for c in items:
+        row = verified.get(c.id)
+        program = programs.setdefault(c.program_id, {"program": c.program, "baseline": 0, "new": 0})
+        if row is None:
+            continue
+        cell = by_org.setdefault(c.organization.name, {"jobs": 0, "credit": 0})
+        cell["jobs"] += row["jobs"] or 0
+        cell["credit"] += row["credit"] or 0
+        program["baseline"] += row["baseline"]
+        program["new"] += (row["jobs"] or 0) - row["baseline"]
+
+    def ranked(totals: dict[str, dict]) -> list[dict]:
+        rows = [{"label": label, **cell} for label, cell in totals.items()]
+        return sorted(rows, key=lambda r: (-r["jobs"], r["label"]))
+
+    return {
+        "figures": figures,
+        "programs": [
+            _program_row(p["program"], p["baseline"], p["new"])
+            for p in sorted(programs.values(), key=lambda p: (-p["program"].starts_on.toordinal(), p["program"].name))
+        ],
+        "realised": sum((r["jobs"] or 0) for r in verified.values()),
+        "active": sum(r["active"] for r in businesses.values()),
+        "ever_created": sum(r["all_jobs"] for r in businesses.values()),
+        "by_org": ranked(by_org),
+        "by_county": ranked(by_county),
+        "by_sector": ranked(by_sector),
+        "months": [
+            {"year": y, "month": m, "label": persian.jalali_month_label(y, m), "jobs": month_jobs[i]}
+            for i, (y, m, _, _) in enumerate(spans)
+        ],
+    }
+
+
 def realised_jobs(commitments: QuerySet[Commitment]) -> int:
     return ProgressEntry.objects.filter(status=VERIFIED, commitment__in=commitments).aggregate(
         n=Coalesce(Sum("jobs_created"), 0)
@@ -249,13 +344,8 @@ def models_value(text: str):
     return Value(text, output_field=CharField())
 
 
-def realised_per_jalali_month(commitments: QuerySet[Commitment], months: int = 12, today=None) -> list[dict]:
-    """Verified jobs per Jalali month for the last `months` months, oldest first.
-
-    Django's Trunc is Gregorian, so the month boundaries are computed in Python and
-    summed with one conditional aggregate per month in a single query.
-    """
-    today = today or persian.local_today()
+def _jalali_month_spans(today: datetime.date, months: int) -> list[tuple]:
+    """(year, month, first day, last day) of the last `months` Jalali months, oldest first."""
     j = persian.to_jalali(today)
     spans = []
     year, month = j.year, j.month
@@ -265,6 +355,16 @@ def realised_per_jalali_month(commitments: QuerySet[Commitment], months: int = 1
         if month == 0:
             year, month = year - 1, 12
     spans.reverse()
+    return spans
+
+
+def realised_per_jalali_month(commitments: QuerySet[Commitment], months: int = 12, today=None) -> list[dict]:
+    """Verified jobs per Jalali month for the last `months` months, oldest first.
+
+    Django's Trunc is Gregorian, so the month boundaries are computed in Python and
+    summed with one conditional aggregate per month in a single query.
+    """
+    spans = _jalali_month_spans(today or persian.local_today(), months)
     aggregates = {
         f"m{i}": Coalesce(Sum("jobs_created", filter=Q(period_end__gte=start, period_end__lte=end)), 0)
         for i, (_, _, start, end) in enumerate(spans)
@@ -357,16 +457,17 @@ def program_figures(commitments: QuerySet[Commitment]) -> list[dict]:
     result = []
     for program in programs:
         row = by_program.get(program.pk, {"baseline": 0, "new": 0})
-        new = row["new"]
-        result.append(
-            {
-                "program": program,
-                "target": program.jobs_target,
-                "realised": row["baseline"] + new,
-                "baseline": row["baseline"],
-                "new": new,
-                "remaining": max(program.jobs_target - new, 0),
-                "percent": min(100.0 * new / program.jobs_target, 100.0) if program.jobs_target else None,
-            }
-        )
+        result.append(_program_row(program, row["baseline"], row["new"]))
     return result
+
+
+def _program_row(program, baseline: int, new: int) -> dict:
+    return {
+        "program": program,
+        "target": program.jobs_target,
+        "realised": baseline + new,
+        "baseline": baseline,
+        "new": new,
+        "remaining": max(program.jobs_target - new, 0),
+        "percent": min(100.0 * new / program.jobs_target, 100.0) if program.jobs_target else None,
+    }

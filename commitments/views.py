@@ -12,6 +12,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,12 +23,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kerman_jobs import charts, persian
 from kerman_jobs.roles import is_chamber_staff, is_official
 
-from . import selectors, services
+from . import figure_cache, selectors, services
 from .filters import CommitmentFilter
 from .forms import ProgressEntryEditForm, ProgressEntryForm, ReturnForm, VerifyForm
-from .models import ProgressEntry
+from .history import change_rows
+from .models import Commitment, Milestone, ProgressEntry
 
 ENTRY_FIELDS = ("period_end", "jobs_created", "county", "sector", "credit_paid", "note", "evidence")
+ENTRIES_PER_PAGE = 50
 
 
 def _require_official(user) -> None:
@@ -62,14 +65,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # Unbound (no filter in the URL) shows everything visible; an invalid filter shows nothing
     # and its errors, rather than silently ignoring what the person asked for.
     commitments = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else visible.none()
-    figures = selectors.commitment_figures(commitments)
-    for fig in figures:
-        fig.outlook = fig.forecast()
     today = persian.local_today()
-    by_org = selectors.realised_by(commitments, "commitment__organization__name")
-    by_county = selectors.realised_by(commitments, "county__name")
-    by_sector = selectors.realised_by(commitments, "sector__name")
-    months = selectors.realised_per_jalali_month(commitments, today=today)
+    # The sums over every entry and business, cached until the next write (at most a
+    # minute); keyed by exactly which commitments are shown.
+    shared = figure_cache.cached(
+        "dashboard",
+        figure_cache.scope_of(commitments) if filterset.is_bound else figure_cache.reader_scope(user),
+        {"today": today},
+        lambda: _dashboard_figures(commitments, today),
+    )
     reportable = []
     returned = []
     if is_chamber_staff(user) or user.is_superuser:
@@ -82,17 +86,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "filterset": filterset,
         "filtered": bool(request.GET),
-        "figures": figures,
-        "programs": selectors.program_figures(commitments),
-        "realised": selectors.realised_jobs(commitments),
-        "active": selectors.active_jobs(commitments),
-        "ever_created": selectors.jobs_ever_created_in_registry(commitments),
-        "by_org": by_org,
-        "by_county": by_county,
-        "by_sector": by_sector,
+        **shared,
         "milestones": selectors.upcoming_milestones(user, today=today, limit=12),
         "reportable": reportable,
         "returned": returned,
+        "today": today,
+        "scoped": not is_official(user),
+    }
+    return render(request, "commitments/dashboard.html", context)
+
+
+def _dashboard_figures(commitments, today) -> dict:
+    """Everything on the dashboard that depends on the commitments shown, not on the reader."""
+    numbers = selectors.dashboard_figures(commitments, today)
+    figures = numbers["figures"]
+    for fig in figures:
+        fig.outlook = fig.forecast(today)
+    by_org, by_county, by_sector = numbers["by_org"], numbers["by_county"], numbers["by_sector"]
+    return {
+        **numbers,
         "chart_targets": charts.target_vs_realised(
             [
                 {"label": ("↲ " * f.depth) + f.commitment.title, "target": f.target, "realised": f.realised}
@@ -100,7 +112,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ],
             inline=False,
         ),
-        "chart_months": charts.monthly_columns(months, inline=False),
+        "chart_months": charts.monthly_columns(numbers["months"], inline=False),
         "chart_county": charts.horizontal_bars(
             [{"label": r["label"], "value": r["jobs"]} for r in by_county[:15]], inline=False
         ),
@@ -110,10 +122,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "chart_org": charts.horizontal_bars(
             [{"label": r["label"], "value": r["jobs"]} for r in by_org[:15]], inline=False
         ),
-        "today": today,
-        "scoped": not is_official(user),
     }
-    return render(request, "commitments/dashboard.html", context)
 
 
 # ---------------------------------------------------------------- a commitment
@@ -135,14 +144,22 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {"milestone": m, "days_left": (m.due_on - today).days, "overdue": m.done_on is None and m.due_on < today}
         for m in commitment.milestones.select_related("responsible").order_by("due_on", "id")
     ]
-    entries = list(
+    # Newest first, a page at a time: a commitment of years holds thousands of entries.
+    entries = Paginator(
         commitment.progress_entries.select_related("county", "sector", "entered_by", "verified_by").order_by(
             "-period_end", "-id"
-        )
-    )
+        ),
+        ENTRIES_PER_PAGE,
+    ).get_page(request.GET.get("page"))
     official = is_official(user)
     history = []
+    changes = None
     if official:
+        # Who changed the commitment itself and its deadlines, when and why.
+        changes = change_rows(
+            Commitment.history.filter(id=commitment.pk),
+            Milestone.history.filter(commitment_id=commitment.pk),
+        )
         history = list(
             ProgressEntry.history.filter(commitment_id=commitment.pk)
             .select_related("history_user")
@@ -157,6 +174,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "entries": entries,
         "partners": list(commitment.partners.all()),
         "history": history,
+        "changes": changes,
         "is_official": official,
         "can_report": selectors.can_report_on(user, commitment),
         "progress": charts.progress_bar(main.percent, width=320, inline=False),

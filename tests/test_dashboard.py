@@ -1,13 +1,17 @@
 """The dashboard: programme figures, the commitment table, breakdowns, deadlines, filters, query count."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from commitments import selectors, services
+from commitments.models import Commitment
 from kerman_jobs import persian
 
 from . import factories as f
@@ -168,6 +172,7 @@ def build(program, n, start=0):
 def test_dashboard_query_count_does_not_grow_with_commitments(official_client, program):
     build(program, 5)
     page(official_client)  # warm up: session and content types
+    cache.clear()  # measure the figures computed, not read from the cache
     with CaptureQueriesContext(connection) as five:
         html = page(official_client)
     assert html.count('<tr class="depth-0">') == 5
@@ -177,6 +182,63 @@ def test_dashboard_query_count_does_not_grow_with_commitments(official_client, p
     assert html.count('<tr class="depth-0">') == 50
     assert html.count('<tr class="depth-1">') == 50
     assert len(fifty) == len(five), [q["sql"][:120] for q in fifty.captured_queries]
+    # At most 15 statements even uncached (session read and its idle-timeout update
+    # included); fewer once the sums are cached.
+    assert len(fifty) <= 15, [q["sql"][:120] for q in fifty.captured_queries]
+    with CaptureQueriesContext(connection) as cached:
+        again = page(official_client)
+    csrf = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert csrf.sub("", again) == csrf.sub("", html)
+    assert len(cached) < len(fifty)
+
+
+def test_a_verified_entry_shows_at_once_on_a_cached_dashboard(official_client, program, commitment):
+    verified(commitment, 300)
+    assert 'data-testid="realised-new">۳۰۰<' in page(official_client)
+    assert 'data-testid="realised-new">۳۰۰<' in page(official_client)  # now from the cache
+    entry = f.ProgressEntryFactory(commitment=commitment, jobs_created=125, status="submitted")
+    assert 'data-testid="realised-new">۳۰۰<' in page(official_client)  # submitted is not realised
+    checker = User.objects.get(username="checker")
+    services.progress_entry_verify(actor=checker, entry=entry, version=entry.version)
+    assert 'data-testid="realised-new">۴۲۵<' in page(official_client)
+
+
+def test_dashboard_figures_are_the_numbers_reports_use(program, commitment, other_commitment):
+    # given entries in and out of the last twelve months, with and without a county,
+    # a baseline, a tranche, businesses active and closed
+    today = datetime.date(2026, 11, 27)
+    county, sector = f.CountyFactory(name="بم"), f.SectorFactory(name="پوشاک")
+    tranche = f.CommitmentFactory(program=program, parent=commitment, jobs_target=6_000)
+    verified(commitment, 14_000, baseline=True)
+    verified(tranche, 120, county=county, sector=sector, period_end=datetime.date(2026, 10, 1))
+    verified(other_commitment, 40, county=county, period_end=datetime.date(2026, 3, 5))
+    verified(other_commitment, 7, sector=sector, period_end=datetime.date(2024, 1, 1))
+    f.ProgressEntryFactory(commitment=tranche, jobs_created=999, status="submitted")
+    f.HomeBusinessFactory(commitment=tranche, jobs=3, status="active")
+    f.HomeBusinessFactory(commitment=other_commitment, jobs=2, status="inactive")
+    everything = Commitment.objects.all()
+    # when the dashboard reads them all at once
+    numbers = selectors.dashboard_figures(everything, today)
+    # then each equals what the separate selectors (the reports') give
+    assert numbers["realised"] == selectors.realised_jobs(everything) == 14_167
+    assert numbers["active"] == selectors.active_jobs(everything) == 3
+    assert numbers["ever_created"] == selectors.jobs_ever_created_in_registry(everything) == 5
+    assert numbers["months"] == selectors.realised_per_jalali_month(everything, today=today)
+    assert numbers["programs"] == selectors.program_figures(everything)
+    for key, path in (
+        ("by_org", "commitment__organization__name"),
+        ("by_county", "county__name"),
+        ("by_sector", "sector__name"),
+    ):
+        separate = sorted(selectors.realised_by(everything, path), key=lambda r: (-r["jobs"], r["label"]))
+        assert numbers[key] == separate, key
+    ladder = [
+        (x.commitment.pk, x.realised, x.allocated, x.active_jobs, x.credit_paid, x.depth) for x in numbers["figures"]
+    ]
+    assert ladder == [
+        (x.commitment.pk, x.realised, x.allocated, x.active_jobs, x.credit_paid, x.depth)
+        for x in selectors.commitment_figures(everything)
+    ]
 
 
 def test_staff_dashboard_query_count_does_not_grow_either(client, staff, program):
@@ -185,6 +247,7 @@ def test_staff_dashboard_query_count_does_not_grow_either(client, staff, program
     for c in program.commitments.all():
         c.reporters.add(staff)
     page(client)
+    cache.clear()  # measure the figures computed, not read from the cache
     with CaptureQueriesContext(connection) as five:
         page(client)
     build(program, 45, start=5)

@@ -57,3 +57,22 @@ def test_entry_history_names_who_and_why(client, official, staff, commitment):
     client.force_login(official)
     html = client.get(reverse("commitments:entry", args=[entry.pk])).content.decode()
     assert "برگشت: مستند ناخوانا" in html and "ثبت گزارش پیشرفت" in html
+
+
+def test_official_reads_who_changed_a_commitment_and_its_deadlines(client, official, admin_user, commitment):
+    commitment.jobs_target = 32_000
+    services.commitment_save(actor=admin_user, commitment=commitment, reason="الحاقیهٔ تفاهم‌نامه")
+    f.MilestoneFactory(commitment=commitment, title="گزارش ۵ تیر")
+    client.force_login(official)
+    html = client.get(reverse("commitments:detail", args=[commitment.pk])).content.decode()
+    section = html.split("تاریخچهٔ تغییرات تعهد و مهلت‌ها", 1)[1]
+    assert "الحاقیهٔ تفاهم‌نامه" in section
+    assert ">admin<" in section
+    assert "گزارش ۵ تیر" in section
+
+
+def test_staff_do_not_get_the_commitment_history(client, staff, commitment):
+    client.force_login(staff)
+    response = client.get(reverse("commitments:detail", args=[commitment.pk]))
+    assert response.status_code == 200
+    assert "تاریخچهٔ تغییرات تعهد" not in response.content.decode()

@@ -49,6 +49,9 @@ def sql_timer():
         yield spent
 
 
+DECLARE = re.compile(r'^DECLARE "[^"]+" NO SCROLL CURSOR WITH(?:OUT)? HOLD FOR (.*)$', re.S)
+
+
 def replay_sql(captured: list[dict]) -> float:
     """Runs the page's captured statements again, alone, and returns their time.
 
@@ -62,6 +65,11 @@ def replay_sql(captured: list[dict]) -> float:
             sql = q["sql"]
             if sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
                 continue
+            # A server-side cursor (QuerySet.iterator) is captured as DECLARE … FOR SELECT;
+            # replay the SELECT itself, which is the work the database did.
+            declared = DECLARE.match(sql)
+            if declared:
+                sql = declared.group(1)
             cursor.execute(sql)
             if cursor.description:
                 cursor.fetchall()
