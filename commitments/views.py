@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -71,8 +72,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     shared = figure_cache.cached(
         "dashboard",
         figure_cache.scope_of(commitments) if filterset.is_bound else figure_cache.reader_scope(user),
-        {"today": today},
-        lambda: _dashboard_figures(commitments, today),
+        {"today": today, "filtered": bool(request.GET)},
+        lambda: _dashboard_figures(commitments, today, filtered=bool(request.GET)),
     )
     reportable = []
     returned = []
@@ -96,15 +97,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "commitments/dashboard.html", context)
 
 
-def _dashboard_figures(commitments, today) -> dict:
-    """Everything on the dashboard that depends on the commitments shown, not on the reader."""
+def _dashboard_figures(commitments, today, *, filtered: bool) -> dict:
+    """Everything on the dashboard that depends on the commitments shown, not on the reader.
+
+    The commitment table (hundreds of rows, a progress bar each) is cached rendered:
+    drawing it again on every visit cost more than all the dashboard's SQL.
+    """
     numbers = selectors.dashboard_figures(commitments, today)
-    figures = numbers["figures"]
+    figures = numbers.pop("figures")
     for fig in figures:
         fig.outlook = fig.forecast(today)
     by_org, by_county, by_sector = numbers["by_org"], numbers["by_county"], numbers["by_sector"]
     return {
         **numbers,
+        "ladder_html": render_to_string("commitments/_ladder.html", {"figures": figures, "filtered": filtered}),
         "chart_targets": charts.target_vs_realised(
             [
                 {"label": ("↲ " * f.depth) + f.commitment.title, "target": f.target, "realised": f.realised}
