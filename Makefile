@@ -15,13 +15,19 @@ export DEMO_PASSWORD
 
 .PHONY: run setup venv assets sysdeps sysdeps-test migrate seed test test-fast lint format bench backup restore worker beat clean
 
+# Served with DEBUG off, as people will see it: the Persian 404/403/500 pages rather than
+# Django's English debug page, static files from whitenoise. Plain http on 127.0.0.1, so no
+# HTTPS redirect and no secure-only cookies; the key is generated once into .secret-key.
+# `DEBUG=1 make run` brings back the debug pages for development.
 run: setup migrate seed
 	@echo ""
 	@echo "  سامانه آماده است:  http://127.0.0.1:$(PORT)/   (ورود: /accounts/login/ ، مدیریت: /admin/)"
 	@echo "  کاربران نمایشی: admin (مدیر) ، official (مقام استانی) ، staff (کارشناس اتاق)"
 	@echo "  گذرواژه: $(DEMO_PASSWORD)"
 	@echo ""
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@test -s .secret-key || $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > .secret-key
+	DEBUG=$${DEBUG:-0} SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} SECURE_COOKIES=$${SECURE_COOKIES:-0} \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 setup: sysdeps venv assets
 

@@ -227,8 +227,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 if not DEBUG:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Secure-only cookies and the HTTPS redirect are for a deployment behind TLS. `make run`
+    # serves the demo with DEBUG off on plain http://127.0.0.1 and so sets SECURE_COOKIES=0 and
+    # SECURE_SSL_REDIRECT=0: a browser never sends a Secure cookie back over http, and login fails.
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
