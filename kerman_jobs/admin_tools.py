@@ -49,6 +49,19 @@ class PersianAdminMixin:
         css = {"all": ["vendor/jalalidatepicker/jalalidatepicker.min.css", "css/admin-fa.css"]}
         js = ["vendor/jalalidatepicker/jalalidatepicker.min.js", "js/jalali-init.js"]
 
+    def history_view(self, request, object_id, extra_context=None):
+        # django-simple-history looks the object up with the raw id, so a mistyped
+        # address such as …/3/change/history/ was a 500; it is a missing page.
+        from django.contrib.admin.utils import unquote
+        from django.core.exceptions import ValidationError
+        from django.http import Http404
+
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except (ValidationError, ValueError, TypeError):
+            raise Http404("چنین موردی نیست.") from None
+        return super().history_view(request, object_id, extra_context=extra_context)
+
     def get_search_results(self, request, queryset, search_term):
         if not search_term:
             return super().get_search_results(request, queryset, search_term)

@@ -172,3 +172,10 @@ def test_admin_error_banner_is_persian(admin_client, program):
     html = response.content.decode()
     assert "لطفاً خطای زیر را اصلاح کنید." in html
     assert "Please correct" not in html
+
+
+@pytest.mark.parametrize("model", ["programs/organization", "commitments/commitment", "commitments/homebusiness"])
+def test_a_mistyped_history_address_is_a_persian_404_not_a_server_error(admin_client, commitment, model):
+    response = admin_client.get(f"/admin/{model}/{commitment.pk}/change/history/")
+    assert response.status_code == 404
+    assert admin_client.get(f"/admin/commitments/commitment/{commitment.pk}/history/").status_code == 200

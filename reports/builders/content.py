@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Subquery
@@ -31,7 +32,7 @@ class Table:
     sheet: str  # Excel sheet name: ≤ 31 characters, unique in the report
     title: str
     columns: list[Column]
-    rows: list[list]
+    rows: Iterable[list]  # a list, or re-iterable rows streamed from the database
     in_pdf: bool = True  # the registry listing is too long for paper; Excel only
     note: str = ""
 
@@ -262,14 +263,19 @@ def commitment_timetable(report: Report, scope: ReportScope, today: datetime.dat
 # ---------------------------------------------------------------- pathology
 
 
-def pathology_totals(scope: ReportScope, today: datetime.date) -> dict:
+def pathology_totals(scope: ReportScope, today: datetime.date, cohorts: list[dict] | None = None) -> dict:
+    """The headline numbers; `cohorts` (cohort_survival for 6 and 12 months) if the
+    caller already has them, since at province scale they take seconds."""
     counts = figures.business_status_counts(scope.businesses)
 
     def n(status, key="count"):
         return counts.get(status, {}).get(key, 0)
 
     total = sum(v["count"] for v in counts.values())
-    survival = registry.survival_overall(scope.businesses, months=(6, 12), today=today)
+    if cohorts is None:
+        survival = registry.survival_overall(scope.businesses, months=(6, 12), today=today)
+    else:
+        survival = registry.survival_totals(cohorts, months=(6, 12))
     return {
         "total": total,
         "active": n("active"),
@@ -313,54 +319,67 @@ def _breakdown_table(sheet: str, title: str, first: str, rows: list[dict]) -> Ta
     )
 
 
-def _registry_rows(businesses) -> list[list]:
-    # The reason of each business's latest check, in the same query as the businesses.
-    latest = ContinuityCheck.objects.filter(business=OuterRef("pk")).order_by("-checked_on", "-id")
-    qs = (
-        businesses.order_by("reference_code")
-        .annotate(
-            last_reason=Subquery(latest.values("reason")[:1]), last_checked=Subquery(latest.values("checked_on")[:1])
+class _RegistryRows:
+    """The registry listing, streamed from the database each time it is read.
+
+    At province scale it is a million rows: held as a list it alone took most of a
+    gigabyte, so the Excel writer reads it row by row instead (it is not in the PDF).
+    """
+
+    def __init__(self, businesses):
+        self.businesses = businesses
+
+    def __iter__(self):
+        # The reason of each business's latest check, in the same query as the businesses.
+        latest = ContinuityCheck.objects.filter(business=OuterRef("pk")).order_by("-checked_on", "-id")
+        qs = (
+            self.businesses.order_by("reference_code")
+            .annotate(
+                last_reason=Subquery(latest.values("reason")[:1]),
+                last_checked=Subquery(latest.values("checked_on")[:1]),
+            )
+            .values_list(
+                "reference_code",
+                "commitment__title",
+                "county__name",
+                "sector__name",
+                "started_on",
+                "jobs",
+                "loan_amount",
+                "status",
+                "last_reason",
+                "last_checked",
+            )
         )
-        .values_list(
-            "reference_code",
-            "commitment__title",
-            "county__name",
-            "sector__name",
-            "started_on",
-            "jobs",
-            "loan_amount",
-            "status",
-            "last_reason",
-            "last_checked",
-        )
-    )
-    statuses = dict(HomeBusiness.Status.choices)
-    reasons = dict(ContinuityCheck.Reason.choices)
-    return [
-        [
-            code,
-            title,
-            county,
-            sector,
-            started,
-            jobs,
-            loan,
-            statuses.get(status, status),
-            reasons.get(reason or "", ""),
-            checked,
-        ]
-        for code, title, county, sector, started, jobs, loan, status, reason, checked in qs.iterator(chunk_size=2000)
-    ]
+        statuses = dict(HomeBusiness.Status.choices)
+        reasons = dict(ContinuityCheck.Reason.choices)
+        for code, title, county, sector, started, jobs, loan, status, reason, checked in qs.iterator(chunk_size=2000):
+            yield [
+                code,
+                title,
+                county,
+                sector,
+                started,
+                jobs,
+                loan,
+                statuses.get(status, status),
+                reasons.get(reason or "", ""),
+                checked,
+            ]
+
+
+def _registry_rows(businesses) -> _RegistryRows:
+    return _RegistryRows(businesses)
 
 
 def pathology(report: Report, scope: ReportScope, today: datetime.date) -> ReportContent:
-    totals = pathology_totals(scope, today)
+    cohorts = registry.cohort_survival(scope.businesses, months=(6, 12), today=today)
+    totals = pathology_totals(scope, today, cohorts)
     by_county = registry.pathology_breakdown(scope.businesses, by="county")
     by_sector = registry.pathology_breakdown(scope.businesses, by="sector")
     by_commitment = registry.pathology_breakdown(scope.businesses, by="commitment")
     reasons = registry.reason_counts(scope.businesses)
     survival = totals["survival"]
-    cohorts = registry.cohort_survival(scope.businesses, months=(6, 12), today=today)
     started_cohorts = [r for r in cohorts if r["started"]]
     return ReportContent(
         kind=report.kind,
