@@ -102,6 +102,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kerman_jobs_bench
 SCALE ?= 1.0
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/2
 bench: setup
+	@$(MAKE) --no-print-directory _apt PKGS="wrk"
 	@psql "$(BENCH_DATABASE_URL:/kerman_jobs_bench=/postgres)" -tc "SELECT 1 FROM pg_database WHERE datname='kerman_jobs_bench'" | grep -q 1 \
 		|| psql "$(BENCH_DATABASE_URL:/kerman_jobs_bench=/postgres)" -c "CREATE DATABASE kerman_jobs_bench"
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) manage.py migrate --noinput -v 0

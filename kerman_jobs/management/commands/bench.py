@@ -98,9 +98,21 @@ class Command(BaseCommand):
 
     def reports(self, official) -> None:
         for kind in ("commitment_timetable", "pathology", "credits"):
-            self.stdout.write(f"report {kind}")
+            self.stdout.write(f"report {kind}: PDF and Excel, as the worker builds it")
             result = measure.run_measured(["build_report", kind])
             self.record({"name": f"report.{kind}", **result})
+            # The PDF alone (its figures and rendering), in a process of its own: the
+            # Excel file of the same report may also carry the million-row registry sheet.
+            self.stdout.write(f"report {kind}: the PDF alone")
+            code = (
+                "from reports.models import Report;"
+                "from reports.builders.content import build_content;"
+                "from reports.builders.pdf import render_pdf;"
+                f"data = render_pdf(build_content(Report(kind={kind!r})));"
+                "print(len(data), 'bytes')"
+            )
+            result = measure.run_measured(["shell", "-c", code])
+            self.record({"name": f"report_pdf.{kind}", **result})
 
     def export(self, official) -> None:
         self.stdout.write("export: every business to .xlsx")
@@ -166,7 +178,7 @@ class Command(BaseCommand):
                     f"uncached {r['uncached_ms']} ms, queries {r['queries']}/{r['uncached_queries']}, "
                     f"SQL alone {r['sql_alone_ms']} ms, ratio {r['page_to_sql_ratio']}"
                 )
-            elif name.startswith(("report.", "export.", "import.")):
+            elif name.startswith(("report.", "report_pdf.", "export.", "import.")):
                 line = f"{r['seconds']} s, peak {r['peak_mb']} MB, exit {r['exit_code']}"
             elif name == "load.dashboard":
                 line = f"{r.get('requests_per_second')} req/s, p99 {r.get('p99_ms')} ms, non-2xx {r.get('non_2xx')}"
