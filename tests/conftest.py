@@ -42,6 +42,9 @@ def admin_user(db, django_user_model):
     return django_user_model.objects.create_superuser("admin", "admin@example.com", "pass-for-tests-1405")
 
 
+# `admin_client` is pytest-django's own: a fresh Client logged in as the admin_user above.
+
+
 @pytest.fixture
 def program(db):
     return f.ProgramFactory()

@@ -17,12 +17,6 @@ PROJECT_MODELS = [m for m in admin.site._registry if m._meta.app_label in {"prog
 
 
 @pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
 def some_rows(commitment):
     f.MilestoneFactory(commitment=commitment)
     f.ProgressEntryFactory(commitment=commitment, status="submitted")

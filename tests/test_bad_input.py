@@ -97,12 +97,6 @@ def test_bigint_limit_itself_is_accepted():
 # ---------------------------------------------------------------- the admin forms
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def entry_post(commitment, **overrides):
     data = {
         "commitment": commitment.pk,

@@ -54,12 +54,6 @@ def test_business_list_summary_lists_counts_with_persian_commas(client, official
     assert "۴ کسب‌وکار: فعال ۲، نیمه‌تعطیل ۱، غیرفعال ۱" in text
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def test_admin_lists_show_jalali_times_and_persian_counts(admin_client, admin_user):
     for _ in range(3):
         Report.objects.create(kind="pathology", requested_by=admin_user)
