@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from commitments import imports
 from commitments.selectors import businesses_visible_to
 from kerman_jobs import persian
+from kerman_jobs.cli import active_user
 
 
 class Command(BaseCommand):
@@ -24,9 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="username", required=True, help="نام کاربری که دسترسی او سنجیده می‌شود")
 
     def handle(self, *args, file: str, username: str, **options):
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"کاربر فعالی با نام «{username}» نیست.")
+        user = active_user(username)
         path = Path(file)
         if not path.parent.is_dir():
             raise CommandError(f"پوشهٔ «{path.parent}» وجود ندارد.")

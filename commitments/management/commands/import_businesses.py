@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from commitments import imports
 from kerman_jobs import persian
+from kerman_jobs.cli import active_user
 
 
 class Command(BaseCommand):
@@ -19,9 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="username", required=True, help="نام کاربری کارشناس گزارش‌دهنده")
 
     def handle(self, *args, file: str, username: str, **options):
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"کاربر فعالی با نام «{username}» نیست.")
+        user = active_user(username)
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"فایل «{file}» پیدا نشد.")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from kerman_jobs import persian
+from kerman_jobs.cli import active_user
 from reports import services
 from reports.models import Report
 from reports.tasks import build_report_task
@@ -26,11 +26,7 @@ class Command(BaseCommand):
             due_on = persian.parse_jalali_date(due) if due else None
         except persian.PersianValueError as exc:
             raise CommandError(str(exc)) from exc
-        actor = None
-        if username:
-            actor = get_user_model().objects.filter(username=username, is_active=True).first()
-            if actor is None:
-                raise CommandError(f"کاربر «{username}» پیدا نشد یا غیرفعال است.")
+        actor = active_user(username) if username else None
         with transaction.atomic():
             report = services.report_create(
                 actor=actor, kind=kind, due_on=due_on, is_draft=draft, reason="ساخت از خط فرمان"
