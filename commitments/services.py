@@ -10,12 +10,12 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kerman_jobs import persian
-from kerman_jobs.fields import BIG_INTEGER_MAX, INTEGER_MAX
 from kerman_jobs.roles import is_official
 
 from .models import Commitment, ContinuityCheck, HomeBusiness, ProgressEntry
@@ -43,16 +43,9 @@ def _check_text_limits(obj) -> None:
                 )
 
 
-# What the database column holds (PostgreSQL's ranges; SQLite would take more and
-# PostgreSQL would then refuse it with an English error at save time).
-_INTEGER_RANGES: dict[type, tuple[int, int]] = {
-    models.PositiveSmallIntegerField: (0, 32_767),
-    models.PositiveIntegerField: (0, INTEGER_MAX),
-    models.PositiveBigIntegerField: (0, BIG_INTEGER_MAX),
-    models.SmallIntegerField: (-32_768, 32_767),
-    models.IntegerField: (-INTEGER_MAX - 1, INTEGER_MAX),
-    models.BigIntegerField: (-BIG_INTEGER_MAX - 1, BIG_INTEGER_MAX),
-}
+# What each integer column holds, as Django's backends define it (PostgreSQL's ranges).
+# SQLite would store more, and PostgreSQL then refuse it at save time in English.
+_INTEGER_RANGES = BaseDatabaseOperations.integer_field_ranges
 
 
 def _check_number_ranges(obj) -> None:
@@ -66,7 +59,7 @@ def _check_number_ranges(obj) -> None:
     for field in obj._meta.concrete_fields:
         if field.primary_key or field.is_relation:
             continue
-        limits = next((_INTEGER_RANGES[c] for c in type(field).__mro__ if c in _INTEGER_RANGES), None)
+        limits = _INTEGER_RANGES.get(field.get_internal_type())
         value = getattr(obj, field.attname)
         if limits is None or isinstance(value, bool) or not isinstance(value, int):
             continue
