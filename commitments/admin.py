@@ -10,9 +10,7 @@ from kerman_jobs import persian
 from kerman_jobs.admin_tools import (
     PersianAdminMixin,
     PersianTabularInline,
-    jalali_date_column,
     jalali_month_filter,
-    number_column,
 )
 
 from . import services
@@ -137,11 +135,11 @@ class CommitmentAdmin(PersianAdminMixin, SimpleHistoryAdmin):
         "title",
         "organization",
         "status",
-        number_column("jobs_target", "هدف", "jobs_target"),
+        "jobs_target",
         "realised_display",
         "remaining_display",
-        jalali_date_column("signed_on", "امضا"),
-        jalali_date_column("due_on", "مهلت"),
+        "signed_on",
+        "due_on",
     ]
     list_filter = ["status", "instrument", "program", jalali_month_filter("due_on", "مهلت (شمسی)")]
     search_fields = ["title", "organization__name", "venue", "partners__name"]
@@ -234,8 +232,8 @@ class MilestoneAdmin(PersianAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "responsible",
-        jalali_date_column("due_on", "مهلت"),
-        jalali_date_column("done_on", "انجام"),
+        "due_on",
+        "done_on",
         "report_kind",
         "overdue_display",
     ]
@@ -262,8 +260,8 @@ class ProgressEntryAdmin(PersianAdminMixin, SimpleHistoryAdmin):
     form = ProgressEntryAdminForm
     list_display = [
         "commitment",
-        jalali_date_column("period_end", "پایان دوره"),
-        number_column("jobs_created", "شغل", "jobs_created"),
+        "period_end",
+        "jobs_created",
         "county",
         "sector",
         "status",
@@ -319,8 +317,8 @@ class HomeBusinessAdmin(PersianAdminMixin, SimpleHistoryAdmin):
         "commitment",
         "county",
         "sector",
-        jalali_date_column("started_on", "شروع"),
-        number_column("jobs", "شغل", "jobs"),
+        "started_on",
+        "jobs",
         "status",
     ]
     list_filter = ["status", "county", "sector", jalali_month_filter("started_on", "شروع (شمسی)")]
@@ -332,7 +330,7 @@ class HomeBusinessAdmin(PersianAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(ContinuityCheck)
 class ContinuityCheckAdmin(PersianAdminMixin, SimpleHistoryAdmin):
-    list_display = ["business", jalali_date_column("checked_on", "تاریخ پایش"), "status", "reason"]
+    list_display = ["business", "checked_on", "status", "reason"]
     list_filter = ["status", "reason", jalali_month_filter("checked_on", "تاریخ پایش (شمسی)")]
     search_fields = ["business__reference_code", "note"]
     autocomplete_fields = ["business"]

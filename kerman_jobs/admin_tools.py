@@ -89,27 +89,6 @@ class PersianStackedInline(admin.StackedInline):
     formfield_overrides = PERSIAN_FORMFIELD_OVERRIDES
 
 
-def jalali_date_column(field_name: str, label: str):
-    """A list_display column showing a DateField as ۱۴۰۵/۰۴/۰۵, sortable by the field."""
-
-    @admin.display(description=label, ordering=field_name)
-    def column(obj):
-        value = getattr(obj, field_name)
-        return persian.format_jalali(value) if value else "—"
-
-    column.__name__ = f"{field_name}_jalali"
-    return column
-
-
-def number_column(attr: str, label: str, ordering: str | None = None):
-    @admin.display(description=label, ordering=ordering)
-    def column(obj):
-        return persian.format_number(getattr(obj, attr))
-
-    column.__name__ = f"{attr}_fa"
-    return column
-
-
 def jalali_month_filter(field_name: str, title: str):
     """A list filter by Jalali year and month that filters with Gregorian ranges.
 
@@ -188,9 +167,9 @@ def install_persian_display() -> None:
     """Jalali dates and Persian digits in every admin list and read-only field.
 
     Why a patch: Django admin formats values in admin.utils.display_for_field/_value,
-    which know only Django's (Gregorian) date formats, and offers no hook. Our own
-    admins use jalali_date_column, but auth, axes, django-celery-beat and
-    simple-history's pages do not, and read-only fields (created_at, …) showed
+    which know only Django's (Gregorian) date formats, and offers no hook. Every
+    list column and read-only field goes through them — ours, and auth's, axes',
+    django-celery-beat's and simple-history's — and showed dates such as
     «27 نوامبر 2026، ساعت 9:57». The modules that imported the functions by name
     are patched too. Form inputs are untouched (they have their own widgets).
     """

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from kerman_jobs.admin_tools import PersianAdminMixin, jalali_date_column, jalali_month_filter, number_column
+from kerman_jobs.admin_tools import PersianAdminMixin, jalali_month_filter
 
 from .models import County, Organization, Program, Sector
 
@@ -34,9 +34,9 @@ class ProgramAdmin(PersianAdminMixin, SimpleHistoryAdmin):
     search_fields = ["name", "owner__name"]
     list_display = [
         "name",
-        number_column("jobs_target", "هدف اشتغال", "jobs_target"),
-        jalali_date_column("starts_on", "شروع"),
-        jalali_date_column("ends_on", "پایان"),
+        "jobs_target",
+        "starts_on",
+        "ends_on",
         "owner",
     ]
     list_filter = [jalali_month_filter("starts_on", "تاریخ شروع (شمسی)")]
