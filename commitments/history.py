@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from itertools import chain
 
+from django.db.models import prefetch_related_objects
+
 ACTIONS = {"+": "ثبت", "~": "تغییر", "-": "حذف"}
 # Bookkeeping fields that change with every save and tell a reader nothing.
 SKIPPED = {"version", "updated_at", "created_at"}
@@ -40,13 +42,27 @@ def change_rows(*histories, limit: int = 100) -> list[dict]:
         key = (record.instance_type, record.id)
         record.changed = _changed_fields(record, previous[key]) if key in previous else []
         previous[key] = record
+    instances = _instances(records)
     return [
         {
             "when": r.history_date,
             "who": r.history_user,
-            "what": f"{ACTIONS.get(r.history_type, 'تغییر')} {r.instance_type._meta.verbose_name} «{r.instance}»",
+            "what": f"{ACTIONS.get(r.history_type, 'تغییر')} {r.instance_type._meta.verbose_name} «{instance}»",
             "fields": r.changed,
             "why": r.history_change_reason or "",
         }
-        for r in records
+        for r, instance in zip(records, instances, strict=True)
     ]
+
+
+def _instances(records) -> list:
+    """The object as it was at each record, with its foreign keys fetched once per model
+    and key, not once per row: a check's name includes its business's code."""
+    instances = [r.instance for r in records]
+    by_model: dict[type, list] = {}
+    for instance in instances:
+        by_model.setdefault(type(instance), []).append(instance)
+    for model, group in by_model.items():
+        keys = [f.name for f in model._meta.concrete_fields if f.many_to_one]
+        prefetch_related_objects(group, *keys)
+    return instances

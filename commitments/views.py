@@ -158,19 +158,17 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ENTRIES_PER_PAGE,
     ).get_page(request.GET.get("page"))
     official = is_official(user)
-    history = []
-    changes = None
-    if official:
-        # Who changed the commitment itself and its deadlines, when and why.
-        changes = change_rows(
+    # Officials read who changed the commitment, its deadlines and its entries, when and why.
+    history = (
+        change_rows(
             Commitment.history.filter(id=commitment.pk),
             Milestone.history.filter(commitment_id=commitment.pk),
+            ProgressEntry.history.filter(commitment_id=commitment.pk),
+            limit=200,
         )
-        history = list(
-            ProgressEntry.history.filter(commitment_id=commitment.pk)
-            .select_related("history_user")
-            .order_by("-history_date", "-history_id")[:200]
-        )
+        if official
+        else None
+    )
     context = {
         "commitment": commitment,
         "parent": commitment.parent if commitment.parent_id else None,
@@ -180,7 +178,6 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "entries": entries,
         "partners": list(commitment.partners.all()),
         "history": history,
-        "changes": changes,
         "is_official": official,
         "can_report": selectors.can_report_on(user, commitment),
         "progress": charts.progress_bar(main.percent, width=320, inline=False),

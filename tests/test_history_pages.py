@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from commitments import services
@@ -65,7 +67,7 @@ def test_official_reads_who_changed_a_commitment_and_its_deadlines(client, offic
     f.MilestoneFactory(commitment=commitment, title="گزارش ۵ تیر")
     client.force_login(official)
     html = client.get(reverse("commitments:detail", args=[commitment.pk])).content.decode()
-    section = html.split("تاریخچهٔ تغییرات تعهد و مهلت‌ها", 1)[1]
+    section = html.split("تاریخچهٔ تغییرات تعهد، مهلت‌ها و گزارش‌ها", 1)[1]
     assert "الحاقیهٔ تفاهم‌نامه" in section
     assert ">admin<" in section
     assert "گزارش ۵ تیر" in section
@@ -75,4 +77,21 @@ def test_staff_do_not_get_the_commitment_history(client, staff, commitment):
     client.force_login(staff)
     response = client.get(reverse("commitments:detail", args=[commitment.pk]))
     assert response.status_code == 200
-    assert "تاریخچهٔ تغییرات تعهد" not in response.content.decode()
+    assert "تاریخچهٔ تغییرات" not in response.content.decode()
+
+
+def test_the_history_costs_the_same_queries_however_long_it_is(client, official, staff, watched_business):
+    # A check's name includes its business's code: fetched once, not once per row.
+    client.force_login(official)
+    url = reverse("businesses:detail", args=[watched_business.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as one_check:
+        client.get(url)
+    for day in range(1, 12):
+        services.continuity_check_create(
+            actor=staff, business=watched_business, checked_on=datetime.date(2025, 10, day), status="active"
+        )
+    with CaptureQueriesContext(connection) as twelve_checks:
+        html = client.get(url).content.decode()
+    assert html.count("ثبت پایش استمرار «KRM-77") == 12
+    assert len(twelve_checks) == len(one_check), [q["sql"][:100] for q in twelve_checks.captured_queries]
