@@ -263,19 +263,16 @@ def commitment_timetable(report: Report, scope: ReportScope, today: datetime.dat
 # ---------------------------------------------------------------- pathology
 
 
-def pathology_totals(scope: ReportScope, today: datetime.date, cohorts: list[dict] | None = None) -> dict:
-    """The headline numbers; `cohorts` (cohort_survival for 6 and 12 months) if the
-    caller already has them, since at province scale they take seconds."""
+def pathology_totals(scope: ReportScope, cohorts: list[dict]) -> dict:
+    """The headline numbers; `cohorts` is cohort_survival for 6 and 12 months, which the
+    report also charts (at province scale it takes seconds, so it is computed once)."""
     counts = figures.business_status_counts(scope.businesses)
 
     def n(status, key="count"):
         return counts.get(status, {}).get(key, 0)
 
     total = sum(v["count"] for v in counts.values())
-    if cohorts is None:
-        survival = registry.survival_overall(scope.businesses, months=(6, 12), today=today)
-    else:
-        survival = registry.survival_totals(cohorts, months=(6, 12))
+    survival = registry.survival_totals(cohorts, months=(6, 12))
     return {
         "total": total,
         "active": n("active"),
@@ -368,13 +365,9 @@ class _RegistryRows:
             ]
 
 
-def _registry_rows(businesses) -> _RegistryRows:
-    return _RegistryRows(businesses)
-
-
 def pathology(report: Report, scope: ReportScope, today: datetime.date) -> ReportContent:
     cohorts = registry.cohort_survival(scope.businesses, months=(6, 12), today=today)
-    totals = pathology_totals(scope, today, cohorts)
+    totals = pathology_totals(scope, cohorts)
     by_county = registry.pathology_breakdown(scope.businesses, by="county")
     by_sector = registry.pathology_breakdown(scope.businesses, by="sector")
     by_commitment = registry.pathology_breakdown(scope.businesses, by="commitment")
@@ -503,7 +496,7 @@ def pathology(report: Report, scope: ReportScope, today: datetime.date) -> Repor
                             Column("دلیل آخرین پایش", TEXT, 16),
                             Column("آخرین پایش", DATE, 12),
                         ],
-                        _registry_rows(scope.businesses),
+                        _RegistryRows(scope.businesses),
                         in_pdf=False,
                     )
                 ],
