@@ -51,6 +51,11 @@ def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE, count: int | No
     return page, query.urlencode()
 
 
+def _filters_key(request: HttpRequest) -> list:
+    """The filters in the address, for a cache key (the page number is not a filter)."""
+    return sorted((k, v) for k, v in request.GET.lists() if k != "page")
+
+
 def _filtered(request: HttpRequest) -> BusinessFilter:
     businesses = businesses_visible_to(request.user).select_related("commitment", "county", "sector")
     return BusinessFilter(request.GET or None, queryset=businesses, user=request.user)
@@ -75,11 +80,10 @@ def business_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     businesses = filterset.qs.order_by("-started_on", "-id")
     # Counting a million rows is the slow part of this page: cached until the next write.
-    filters = sorted((k, v) for k, v in request.GET.lists() if k != "page")
     counts = figure_cache.cached(
         "business_counts",
         figure_cache.reader_scope(request.user),
-        filters,
+        _filters_key(request),
         lambda: business_status_counts(filterset.qs),
     )
     page, query = _page(request, businesses, count=sum(c["count"] for c in counts.values()))
@@ -90,7 +94,7 @@ def business_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page": page,
             "query": query,
-            "counts": counts,
+            "by_status": [(label, counts[s]["count"]) for s, label in HomeBusiness.Status.choices if s in counts],
             "can_enter": commitments_reportable_by(request.user).exists(),
         },
     )
@@ -225,7 +229,7 @@ def cohorts(request: HttpRequest) -> HttpResponse:
     rows, reasons = figure_cache.cached(
         "cohorts",
         figure_cache.reader_scope(request.user),
-        {"filters": sorted((k, v) for k, v in request.GET.lists()), "today": today, "months": months},
+        {"filters": _filters_key(request), "today": today, "months": months},
         lambda: (
             registry_selectors.cohort_survival(businesses, months=months, today=today),
             registry_selectors.reason_counts(businesses),
