@@ -220,15 +220,17 @@ def _ladder(items: list[Commitment], verified: dict[int, dict], active: dict[int
 
 
 def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | None = None) -> dict:
-    """Everything the dashboard sums, in four queries whatever the data size.
+    """Every sum the dashboard and the reports show, in four queries whatever the data size.
 
-    The same numbers as `commitment_figures`, `program_figures`, `realised_jobs`,
-    `active_jobs`, `jobs_ever_created_in_registry`, `realised_by` and
-    `realised_per_jalali_month` (reports use those; tests hold them equal), read
-    together: the commitments; verified entries by commitment (baseline apart);
-    businesses by commitment (active and all); verified entries by county and
-    sector with one column per Jalali month. Organisations and programmes come from
-    the commitments already loaded.
+    The one place these numbers are computed, so a page and a report cannot disagree:
+    the commitments; verified entries by commitment (baseline apart); businesses by
+    commitment (active and all); verified entries by county and sector with one column
+    per Jalali month (the last twelve up to `today`). Organisations and programmes come
+    from the commitments already loaded.
+
+    Keys: figures (the ladder, as commitment_figures), programs (target, baseline, new,
+    remaining per programme), realised, active, ever_created, by_org / by_county /
+    by_sector ({label, jobs, credit}, most jobs first), months ({year, month, label, jobs}).
     """
     today = today or persian.local_today()
     items = list(commitments.select_related("organization", "program", "parent").order_by("id"))
@@ -312,36 +314,16 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
     }
 
 
-def realised_jobs(commitments: QuerySet[Commitment]) -> int:
-    return ProgressEntry.objects.filter(status=VERIFIED, commitment__in=commitments).aggregate(
-        n=Coalesce(Sum("jobs_created"), 0)
-    )["n"]
-
-
-def active_jobs(commitments: QuerySet[Commitment]) -> int:
-    return HomeBusiness.objects.filter(status=HomeBusiness.Status.ACTIVE, commitment__in=commitments).aggregate(
-        n=Coalesce(Sum("jobs"), 0)
-    )["n"]
-
-
-def jobs_ever_created_in_registry(commitments: QuerySet[Commitment]) -> int:
-    return HomeBusiness.objects.filter(commitment__in=commitments).aggregate(n=Coalesce(Sum("jobs"), 0))["n"]
-
-
-def realised_by(commitments: QuerySet[Commitment], key: str) -> list[dict]:
-    """Verified jobs grouped by `county__name`, `sector__name` or `commitment__organization__name`."""
-    return list(
-        ProgressEntry.objects.filter(status=VERIFIED, commitment__in=commitments)
-        .values(label=Coalesce(key, models_value("نامشخص")))
-        .annotate(jobs=Sum("jobs_created"), credit=Sum("credit_paid"))
-        .order_by("-jobs")
-    )
-
-
-def models_value(text: str):
-    from django.db.models import CharField, Value
-
-    return Value(text, output_field=CharField())
+def _program_row(program, baseline: int, new: int) -> dict:
+    return {
+        "program": program,
+        "target": program.jobs_target,
+        "realised": baseline + new,
+        "baseline": baseline,
+        "new": new,
+        "remaining": max(program.jobs_target - new, 0),
+        "percent": min(100.0 * new / program.jobs_target, 100.0) if program.jobs_target else None,
+    }
 
 
 def _jalali_month_spans(today: datetime.date, months: int) -> list[tuple]:
@@ -356,26 +338,6 @@ def _jalali_month_spans(today: datetime.date, months: int) -> list[tuple]:
             year, month = year - 1, 12
     spans.reverse()
     return spans
-
-
-def realised_per_jalali_month(commitments: QuerySet[Commitment], months: int = 12, today=None) -> list[dict]:
-    """Verified jobs per Jalali month for the last `months` months, oldest first.
-
-    Django's Trunc is Gregorian, so the month boundaries are computed in Python and
-    summed with one conditional aggregate per month in a single query.
-    """
-    spans = _jalali_month_spans(today or persian.local_today(), months)
-    aggregates = {
-        f"m{i}": Coalesce(Sum("jobs_created", filter=Q(period_end__gte=start, period_end__lte=end)), 0)
-        for i, (_, _, start, end) in enumerate(spans)
-    }
-    totals = ProgressEntry.objects.filter(
-        status=VERIFIED, commitment__in=commitments, period_end__gte=spans[0][2], period_end__lte=spans[-1][3]
-    ).aggregate(**aggregates)
-    return [
-        {"year": y, "month": m, "label": persian.jalali_month_label(y, m), "jobs": totals[f"m{i}"]}
-        for i, (y, m, _, _) in enumerate(spans)
-    ]
 
 
 def milestones_visible_to(user) -> QuerySet[Milestone]:
@@ -433,41 +395,3 @@ def entries_awaiting_review(user) -> QuerySet[ProgressEntry]:
     if not is_official(user):
         return ProgressEntry.objects.none()
     return ProgressEntry.objects.filter(status=ProgressEntry.Status.SUBMITTED)
-
-
-def program_figures(commitments: QuerySet[Commitment]) -> list[dict]:
-    """Per programme: its target for new jobs, realised (baseline and new), remaining.
-
-    The programme's target counts NEW jobs, so the baseline (jobs realised before the
-    tracker, entered by the admin) is shown apart and does not reduce what remains.
-    Two queries whatever the number of commitments.
-    """
-    from programs.models import Program
-
-    rows = (
-        ProgressEntry.objects.filter(status=VERIFIED, commitment__in=commitments)
-        .values("commitment__program_id")
-        .annotate(
-            baseline=Coalesce(Sum("jobs_created", filter=Q(is_baseline=True)), 0),
-            new=Coalesce(Sum("jobs_created", filter=Q(is_baseline=False)), 0),
-        )
-    )
-    by_program = {r["commitment__program_id"]: r for r in rows}
-    programs = Program.objects.filter(pk__in=commitments.values("program_id")).order_by("-starts_on", "name")
-    result = []
-    for program in programs:
-        row = by_program.get(program.pk, {"baseline": 0, "new": 0})
-        result.append(_program_row(program, row["baseline"], row["new"]))
-    return result
-
-
-def _program_row(program, baseline: int, new: int) -> dict:
-    return {
-        "program": program,
-        "target": program.jobs_target,
-        "realised": baseline + new,
-        "baseline": baseline,
-        "new": new,
-        "remaining": max(program.jobs_target - new, 0),
-        "percent": min(100.0 * new / program.jobs_target, 100.0) if program.jobs_target else None,
-    }

@@ -203,41 +203,36 @@ def test_a_verified_entry_shows_at_once_on_a_cached_dashboard(official_client, p
     assert 'data-testid="realised-new">۴۲۵<' in page(official_client)
 
 
-def test_dashboard_figures_are_the_numbers_reports_use(program, commitment, other_commitment):
+def test_dashboard_figures_sum_every_verified_entry_and_business(program, commitment, other_commitment):
     # given entries in and out of the last twelve months, with and without a county,
-    # a baseline, a tranche, businesses active and closed
-    today = datetime.date(2026, 11, 27)
+    # a baseline, a tranche, one entry still submitted, businesses active and closed
+    today = datetime.date(2026, 11, 27)  # 6 Azar 1405
     county, sector = f.CountyFactory(name="بم"), f.SectorFactory(name="پوشاک")
     tranche = f.CommitmentFactory(program=program, parent=commitment, jobs_target=6_000)
-    verified(commitment, 14_000, baseline=True)
-    verified(tranche, 120, county=county, sector=sector, period_end=datetime.date(2026, 10, 1))
-    verified(other_commitment, 40, county=county, period_end=datetime.date(2026, 3, 5))
+    verified(commitment, 14_000, baseline=True, period_end=datetime.date(2024, 1, 1))
+    verified(tranche, 120, county=county, sector=sector, period_end=datetime.date(2026, 10, 1))  # Mehr 1405
+    verified(other_commitment, 40, county=county, period_end=datetime.date(2026, 3, 5))  # Esfand 1404
     verified(other_commitment, 7, sector=sector, period_end=datetime.date(2024, 1, 1))
     f.ProgressEntryFactory(commitment=tranche, jobs_created=999, status="submitted")
     f.HomeBusinessFactory(commitment=tranche, jobs=3, status="active")
     f.HomeBusinessFactory(commitment=other_commitment, jobs=2, status="inactive")
-    everything = Commitment.objects.all()
     # when the dashboard reads them all at once
-    numbers = selectors.dashboard_figures(everything, today)
-    # then each equals what the separate selectors (the reports') give
-    assert numbers["realised"] == selectors.realised_jobs(everything) == 14_167
-    assert numbers["active"] == selectors.active_jobs(everything) == 3
-    assert numbers["ever_created"] == selectors.jobs_ever_created_in_registry(everything) == 5
-    assert numbers["months"] == selectors.realised_per_jalali_month(everything, today=today)
-    assert numbers["programs"] == selectors.program_figures(everything)
-    for key, path in (
-        ("by_org", "commitment__organization__name"),
-        ("by_county", "county__name"),
-        ("by_sector", "sector__name"),
-    ):
-        separate = sorted(selectors.realised_by(everything, path), key=lambda r: (-r["jobs"], r["label"]))
-        assert numbers[key] == separate, key
-    ladder = [
-        (x.commitment.pk, x.realised, x.allocated, x.active_jobs, x.credit_paid, x.depth) for x in numbers["figures"]
-    ]
-    assert ladder == [
-        (x.commitment.pk, x.realised, x.allocated, x.active_jobs, x.credit_paid, x.depth)
-        for x in selectors.commitment_figures(everything)
+    numbers = selectors.dashboard_figures(Commitment.objects.all(), today)
+    # then
+    assert (numbers["realised"], numbers["active"], numbers["ever_created"]) == (14_167, 3, 5)
+    assert [(r["label"], r["jobs"]) for r in numbers["by_county"]] == [("نامشخص", 14_007), ("بم", 160)]
+    assert [(r["label"], r["jobs"]) for r in numbers["by_sector"]] == [("نامشخص", 14_040), ("پوشاک", 127)]
+    assert sum(r["jobs"] for r in numbers["by_org"]) == 14_167
+    months = {m["label"]: m["jobs"] for m in numbers["months"]}
+    assert len(months) == 12 and (months["مهر ۱۴۰۵"], months["اسفند ۱۴۰۴"], months["آذر ۱۴۰۵"]) == (120, 40, 0)
+    (prog,) = numbers["programs"]
+    assert (prog["baseline"], prog["new"], prog["realised"]) == (14_000, 167, 14_167)
+    ladder = {x.commitment.pk: (x.realised, x.allocated, x.active_jobs, x.depth) for x in numbers["figures"]}
+    assert ladder[commitment.pk] == (14_120, 6_000, 3, 0)
+    assert ladder[tranche.pk] == (120, 0, 3, 1)
+    # and the ladder is the one the commitment page draws
+    assert [(x.commitment.pk, x.realised) for x in numbers["figures"]] == [
+        (x.commitment.pk, x.realised) for x in selectors.commitment_figures(Commitment.objects.all())
     ]
 
 

@@ -82,10 +82,11 @@ def build(official, kind, capture):
 
 def test_timetable_dashboard_pdf_and_excel_agree(province, official, client, django_capture_on_commit_callbacks):
     everything = Commitment.objects.all()
-    realised = selectors.realised_jobs(everything)
+    numbers = selectors.dashboard_figures(everything)
+    realised = numbers["realised"]
     assert realised == 14_000 + 120 + 80
     target = 14_000 + 30_000 + 15_000  # top-level commitments; the 6,000 tranche is inside the 30,000
-    active = selectors.active_jobs(everything)
+    active = numbers["active"]
     assert active == 2 + 3 + 2
 
     text, book = build(official, "commitment_timetable", django_capture_on_commit_callbacks)
@@ -100,7 +101,7 @@ def test_timetable_dashboard_pdf_and_excel_agree(province, official, client, dja
 
     # Per commitment: the ladder the dashboard draws.
     by_title = {r[0]: r for r in table_rows(book, "تعهدها")}
-    figs = {fig.commitment.title: fig for fig in selectors.commitment_figures(everything)}
+    figs = {fig.commitment.title: fig for fig in numbers["figures"]}
     resalat = figs[province["resalat"].title]
     assert (resalat.target, resalat.realised, resalat.remaining) == (30_000, 200, 29_800)
     row = by_title[province["resalat"].title]
@@ -145,7 +146,7 @@ def test_pathology_dashboard_pdf_and_excel_agree(province, official, django_capt
 def test_credits_dashboard_pdf_and_excel_agree(province, official, django_capture_on_commit_callbacks):
     paid = ProgressEntry.objects.filter(status="verified").aggregate(s=Sum("credit_paid"))["s"]
     assert paid == 3_500_000_000
-    by_county = {r["label"]: r["credit"] for r in selectors.realised_by(Commitment.objects.all(), "county__name")}
+    by_county = {r["label"]: r["credit"] for r in selectors.dashboard_figures(Commitment.objects.all())["by_county"]}
 
     text, book = build(official, "credits", django_capture_on_commit_callbacks)
 

@@ -83,12 +83,12 @@ def _share_percent(share: float | None) -> float | None:
 # ---------------------------------------------------------------- commitment timetable
 
 
-def timetable_totals(scope: ReportScope) -> dict:
-    """The headline numbers: the same figures the dashboard shows for this scope."""
-    items = figures.commitment_figures(scope.commitments)
+def timetable_totals(numbers: dict) -> dict:
+    """The headline numbers, from the dashboard's own figures for this scope."""
+    items = numbers["figures"]
     roots = [f for f in items if f.depth == 0 and f.commitment.status != Commitment.Status.CANCELLED]
     target = sum(f.target or 0 for f in roots)
-    realised = figures.realised_jobs(scope.commitments)
+    realised = numbers["realised"]
     return {
         "figures": items,
         "roots": roots,
@@ -111,7 +111,8 @@ def _milestone_state(m, today: datetime.date) -> str:
 
 
 def commitment_timetable(report: Report, scope: ReportScope, today: datetime.date) -> ReportContent:
-    totals = timetable_totals(scope)
+    numbers = figures.dashboard_figures(scope.commitments, today)
+    totals = timetable_totals(numbers)
     commitment_rows = []
     for f in totals["figures"]:
         c = f.commitment
@@ -146,8 +147,7 @@ def commitment_timetable(report: Report, scope: ReportScope, today: datetime.dat
         ]
         for m in milestones
     ]
-    months = figures.realised_per_jalali_month(scope.commitments, months=12, today=today)
-    programs = figures.program_figures(scope.commitments)
+    months, programs = numbers["months"], numbers["programs"]
     chart_rows = [{"label": f.commitment.title, "target": f.target, "realised": f.realised} for f in totals["roots"]]
     return ReportContent(
         kind=report.kind,
@@ -162,7 +162,7 @@ def commitment_timetable(report: Report, scope: ReportScope, today: datetime.dat
             Fact("realised", "شغل محقق‌شده (تأییدشده)", totals["realised"]),
             Fact("remaining", "باقی‌مانده تا هدف", totals["remaining"]),
             Fact("percent", "درصد تحقق", totals["percent"], PERCENT),
-            Fact("active_jobs", "شغل در کسب‌وکارهای فعال", figures.active_jobs(scope.commitments)),
+            Fact("active_jobs", "شغل در کسب‌وکارهای فعال", numbers["active"]),
         ],
         sections=[
             Section(
@@ -508,8 +508,8 @@ def pathology(report: Report, scope: ReportScope, today: datetime.date) -> Repor
 # ---------------------------------------------------------------- credits
 
 
-def credits_totals(scope: ReportScope) -> dict:
-    items = figures.commitment_figures(scope.commitments)
+def credits_totals(numbers: dict) -> dict:
+    items = numbers["figures"]
     roots = [f for f in items if f.depth == 0]
     committed = sum(f.commitment.credit_amount for f in roots)
     paid = sum(f.credit_paid for f in roots)
@@ -517,9 +517,9 @@ def credits_totals(scope: ReportScope) -> dict:
 
 
 def credits(report: Report, scope: ReportScope, today: datetime.date) -> ReportContent:
-    totals = credits_totals(scope)
-    by_county = figures.realised_by(scope.commitments, "county__name")
-    by_org = figures.realised_by(scope.commitments, "commitment__organization__name")
+    numbers = figures.dashboard_figures(scope.commitments, today)
+    totals = credits_totals(numbers)
+    by_county, by_org = numbers["by_county"], numbers["by_org"]
     return ReportContent(
         kind=report.kind,
         title=Report.Kind(report.kind).label,
