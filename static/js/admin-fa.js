@@ -1,9 +1,11 @@
-// Django admin's own scripts write some figures after the page has loaded, in Latin digits
-// ("2 of 9 selected" when a row is ticked). Turn those into Persian digits as they appear.
-// Only these display-only spots: inputs, links and codes are left alone.
+// Django admin writes a few figures in Latin digits that no Persian formatting reaches: the
+// selection counter its scripts update ("2 of 9 selected") and the sort-priority numbers of
+// its column headers. Turn those into Persian digits as they appear, rather than copying
+// Django's templates to change one filter. Only these display-only spots: inputs, links
+// and codes are left alone.
 (function () {
   var DIGITS = "۰۱۲۳۴۵۶۷۸۹";
-  var SPOTS = ".action-counter, .actions .all, .actions .question";
+  var SPOTS = ".action-counter, .actions .all, .actions .question, .sortpriority";
   function persian(text) { return text.replace(/[0-9]/g, function (d) { return DIGITS[+d]; }); }
   function fix(node) {
     var walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
