@@ -95,7 +95,6 @@ def business_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query,
             "by_status": [(label, counts[s]["count"]) for s, label in HomeBusiness.Status.choices if s in counts],
-            "can_enter": commitments_reportable_by(request.user).exists(),
         },
     )
 

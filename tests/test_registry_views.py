@@ -325,3 +325,17 @@ def test_worklist_lists_my_businesses_without_a_recent_check_oldest_first(client
 
     assert [b.reference_code for b in response.context["page"].object_list] == ["NEVER", "STALE"]
     assert never.pk and "هرگز" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["businesses:list", "businesses:cohorts", "businesses:worklist"])
+def test_only_reporters_are_offered_registering_and_importing(client, official, staff, mine, name):
+    # Officials verify and read; registering a business is the reporter's, and its pages
+    # answer officials 403, so the menu and the list do not offer them.
+    create, upload = reverse("businesses:create"), reverse("businesses:import")
+    client.force_login(official)
+    html = client.get(reverse(name)).content.decode()
+    assert f'href="{create}"' not in html and f'href="{upload}"' not in html
+    assert client.get(create).status_code == 403
+    client.force_login(staff)
+    html = client.get(reverse(name)).content.decode()
+    assert f'href="{create}"' in html and f'href="{upload}"' in html

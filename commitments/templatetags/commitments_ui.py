@@ -1,4 +1,4 @@
-"""What the navigation shows: the reviewer's queue size and the person's role."""
+"""What the navigation shows: the reviewer's queue size, the person's role, what they may enter."""
 
 from django import template
 
@@ -15,6 +15,15 @@ def review_count(user) -> int | None:
     if not is_official(user):
         return None
     return selectors.entries_awaiting_review(user).count()
+
+
+@register.simple_tag
+def can_enter_businesses(user) -> bool:
+    """Whether this person may register businesses (a reporter on some commitment).
+    Asked by the registry's menu and the list's links: one query per request."""
+    if not hasattr(user, "_can_enter_businesses"):
+        user._can_enter_businesses = selectors.commitments_reportable_by(user).exists()
+    return user._can_enter_businesses
 
 
 @register.simple_tag
