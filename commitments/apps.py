@@ -7,6 +7,9 @@ class CommitmentsConfig(AppConfig):
     verbose_name = "تعهدها و پیشرفت"
 
     def ready(self):
-        from . import figure_cache
+        from core import figure_cache
 
-        figure_cache.connect_signals()
+        from .models import Commitment, Milestone, ProgressEntry
+
+        # Who reports on what decides what staff see, so the reporters table counts too.
+        figure_cache.watch(Commitment, Milestone, ProgressEntry, m2m=[Commitment.reporters.through])

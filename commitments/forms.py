@@ -9,8 +9,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from kerman_jobs import persian
-from kerman_jobs.fields import JalaliDateField, PersianCharField, PersianIntegerField
+from core import persian
+from core.fields import JalaliDateField, PersianCharField, PersianIntegerField
 from programs.models import County, Sector
 
 from .models import ProgressEntry

@@ -1,4 +1,4 @@
-"""Every write to commitments, progress entries, businesses and checks goes through here.
+"""Every write to commitments and progress entries goes through here.
 
 Each function runs in one transaction, validates with full_clean() first, checks
 that the actor may do it, and leaves a history row naming the actor and the reason.
@@ -9,88 +9,17 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
-from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from kerman_jobs import persian
-from kerman_jobs.roles import is_official
+from core import persian
+from core.roles import is_official
+from core.writes import ConcurrentEditError, full_clean, stamp
 
-from .models import Commitment, ContinuityCheck, HomeBusiness, ProgressEntry
+from .models import Commitment, ProgressEntry
 from .selectors import can_report_on
-
-
-class ConcurrentEditError(ValidationError):
-    """Somebody else saved the same record after this user opened it."""
-
-
-def _check_text_limits(obj) -> None:
-    """Django enforces a TextField's max_length only in forms, not in full_clean();
-    a 10 MB note sent past a form must still be refused before anything is written."""
-    for field in obj._meta.concrete_fields:
-        if isinstance(field, models.TextField) and field.max_length:
-            value = getattr(obj, field.attname) or ""
-            if len(value) > field.max_length:
-                raise ValidationError(
-                    {
-                        field.name: (
-                            f"«{field.verbose_name}» حداکثر {persian.format_number(field.max_length)} نویسه است و "
-                            f"این متن {persian.format_number(len(value))} نویسه دارد؛ آن را کوتاه‌تر کنید."
-                        )
-                    }
-                )
-
-
-# What each integer column holds, as Django's backends define it (PostgreSQL's ranges).
-# SQLite would store more, and PostgreSQL then refuse it at save time in English.
-_INTEGER_RANGES = BaseDatabaseOperations.integer_field_ranges
-
-
-def _check_number_ranges(obj) -> None:
-    """Negative or out-of-range numbers get a Persian message with Persian digits.
-
-    Django's own validators say «... 0 است» with Latin digits, and on SQLite a
-    PositiveIntegerField takes any bigint, so the same service call would pass on one
-    database and fail at save time on the other. Checked before full_clean().
-    """
-    errors = {}
-    for field in obj._meta.concrete_fields:
-        if field.primary_key or field.is_relation:
-            continue
-        limits = _INTEGER_RANGES.get(field.get_internal_type())
-        value = getattr(obj, field.attname)
-        if limits is None or isinstance(value, bool) or not isinstance(value, int):
-            continue
-        low, high = limits
-        if value < low:
-            errors[field.name] = (
-                f"«{field.verbose_name}» نمی‌تواند منفی باشد؛ صفر یا بیشتر وارد کنید."
-                if low == 0
-                else f"«{field.verbose_name}» باید دست‌کم {persian.format_number(low)} باشد."
-            )
-        elif value > high:
-            errors[field.name] = (
-                f"«{field.verbose_name}» بیش از حد بزرگ است؛ حداکثر {persian.format_number(high)} پذیرفته می‌شود."
-            )
-    if errors:
-        raise ValidationError(errors)
-
-
-def _full_clean(obj) -> None:
-    _check_number_ranges(obj)
-    obj.full_clean()
-
-
-def _stamp(obj, actor, reason: str) -> None:
-    # Every service stamps right before it saves, so the text limits are checked here
-    # once for every write.
-    _check_text_limits(obj)
-    # django-simple-history reads these when it writes the history row.
-    obj._history_user = actor
-    obj._change_reason = reason[:100] if reason else ""
-
 
 # ---------------------------------------------------------------- commitments
 
@@ -173,10 +102,10 @@ def commitment_save(*, actor, commitment: Commitment, reason: str = "", partners
     """Create or update a commitment (or a tranche) after checking every rule."""
     commitment.title = persian.normalize_letters(commitment.title)
     commitment.venue = persian.normalize_letters(commitment.venue or "")
-    _full_clean(commitment)
+    full_clean(commitment)
     _check_no_cycle(commitment)
     _check_tranche_targets(commitment)
-    _stamp(commitment, actor, reason or ("ثبت تعهد" if commitment.pk is None else "ویرایش تعهد"))
+    stamp(commitment, actor, reason or ("ثبت تعهد" if commitment.pk is None else "ویرایش تعهد"))
     commitment.save()
     if partners is not None:
         commitment.partners.set(partners)
@@ -205,14 +134,14 @@ def commitment_delete(*, actor, commitment: Commitment) -> None:
     anything with history is cancelled instead."""
     if commitment.progress_entries.exists() or commitment.businesses.exists() or commitment.tranches.exists():
         raise ValidationError("این تعهد گزارش پیشرفت، کسب‌وکار یا بخش دارد و حذف نمی‌شود؛ به‌جای حذف آن را لغو کنید.")
-    _stamp(commitment, actor, "حذف تعهد")
+    stamp(commitment, actor, "حذف تعهد")
     commitment.delete()
 
 
 # ---------------------------------------------------------------- progress entries
 
 
-def _require_reporter(actor, commitment: Commitment) -> None:
+def require_reporter(actor, commitment: Commitment) -> None:
     if not can_report_on(actor, commitment):
         raise PermissionDenied("شما گزارش‌دهندهٔ این تعهد نیستید.")
 
@@ -236,7 +165,7 @@ def progress_entry_create(
     note: str = "",
     evidence=None,
 ) -> ProgressEntry:
-    _require_reporter(actor, commitment)
+    require_reporter(actor, commitment)
     if commitment.status in (Commitment.Status.PREPARED, Commitment.Status.CANCELLED):
         raise ValidationError(f"برای تعهدی با وضعیت «{commitment.get_status_display()}» گزارش پیشرفت ثبت نمی‌شود.")
     entry = ProgressEntry(
@@ -252,9 +181,9 @@ def progress_entry_create(
     )
     if evidence:
         entry.evidence = evidence
-    _full_clean(entry)
+    full_clean(entry)
     _check_entry_dates(entry)
-    _stamp(entry, actor, "ثبت گزارش پیشرفت")
+    stamp(entry, actor, "ثبت گزارش پیشرفت")
     entry.save()
     return entry
 
@@ -267,7 +196,7 @@ def progress_entry_update(*, actor, entry: ProgressEntry, version: int, reason: 
     """Staff correct their own entry until it is verified. A save based on an old
     version (someone else saved in between) is refused rather than overwriting."""
     locked = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
-    _require_reporter(actor, locked.commitment)
+    require_reporter(actor, locked.commitment)
     if locked.status == ProgressEntry.Status.VERIFIED:
         raise ValidationError("این گزارش تأیید شده و قفل است؛ برای اصلاح، گزارش اصلاحی تازه‌ای ثبت کنید.")
     if locked.entered_by_id != actor.pk and not actor.is_superuser:
@@ -287,9 +216,9 @@ def progress_entry_update(*, actor, entry: ProgressEntry, version: int, reason: 
     # A returned entry goes back for review once corrected.
     locked.status = ProgressEntry.Status.SUBMITTED
     locked.version += 1
-    _full_clean(locked)
+    full_clean(locked)
     _check_entry_dates(locked)
-    _stamp(locked, actor, reason or "ویرایش گزارش پیشرفت")
+    stamp(locked, actor, reason or "ویرایش گزارش پیشرفت")
     locked.save()
     return locked
 
@@ -311,7 +240,7 @@ def progress_entry_verify(*, actor, entry: ProgressEntry, version: int | None = 
     locked.verified_by = actor
     locked.verified_at = timezone.now()
     locked.version += 1
-    _stamp(locked, actor, "تأیید گزارش")
+    stamp(locked, actor, "تأیید گزارش")
     locked.save()
     return locked
 
@@ -332,7 +261,7 @@ def progress_entry_reject(*, actor, entry: ProgressEntry, reason: str, version: 
     locked.verified_by = actor
     locked.verified_at = timezone.now()
     locked.version += 1
-    _stamp(locked, actor, f"برگشت: {reason}")
+    stamp(locked, actor, f"برگشت: {reason}")
     locked.save()
     return locked
 
@@ -355,73 +284,7 @@ def progress_entry_create_baseline(
         status=ProgressEntry.Status.VERIFIED,
         is_baseline=True,
     )
-    _full_clean(entry)
-    _stamp(entry, actor, "ثبت رقم پایه")
+    full_clean(entry)
+    stamp(entry, actor, "ثبت رقم پایه")
     entry.save()
     return entry
-
-
-# ---------------------------------------------------------------- businesses and checks
-
-
-@transaction.atomic
-def business_create(
-    *,
-    actor,
-    commitment: Commitment,
-    reference_code: str,
-    county,
-    sector,
-    started_on: datetime.date,
-    jobs: int = 1,
-    loan_amount: int = 0,
-) -> HomeBusiness:
-    _require_reporter(actor, commitment)
-    business = HomeBusiness(
-        commitment=commitment,
-        reference_code=persian.to_ascii_digits(reference_code).strip(),
-        county=county,
-        sector=sector,
-        started_on=started_on,
-        jobs=jobs,
-        loan_amount=loan_amount or 0,
-        status=HomeBusiness.Status.ACTIVE,
-    )
-    _full_clean(business)
-    _stamp(business, actor, "ثبت کسب‌وکار")
-    business.save()
-    return business
-
-
-@transaction.atomic
-def continuity_check_create(
-    *, actor, business: HomeBusiness, checked_on: datetime.date, status: str, reason: str = "", note: str = ""
-) -> ContinuityCheck:
-    """Record a check; the business takes the status of its latest check."""
-    business = HomeBusiness.objects.select_for_update().get(pk=business.pk)
-    _require_reporter(actor, business.commitment)
-    if checked_on > persian.local_today():
-        raise ValidationError({"checked_on": "تاریخ پایش نمی‌تواند در آینده باشد."})
-    if checked_on < business.started_on:
-        raise ValidationError({"checked_on": "تاریخ پایش نمی‌تواند پیش از شروع کسب‌وکار باشد."})
-    if status == HomeBusiness.Status.ACTIVE:
-        reason = ""
-    elif not reason:
-        raise ValidationError({"reason": "برای کسب‌وکار نیمه‌تعطیل یا غیرفعال، دلیل را انتخاب کنید."})
-    check = ContinuityCheck(
-        business=business,
-        checked_on=checked_on,
-        status=status,
-        reason=reason,
-        note=persian.normalize_letters(note or ""),
-        checked_by=actor,
-    )
-    _full_clean(check)
-    _stamp(check, actor, "ثبت پایش استمرار")
-    check.save()
-    latest = business.checks.order_by("-checked_on", "-id").first()
-    if latest and latest.status != business.status:
-        business.status = latest.status
-        _stamp(business, actor, "وضعیت از آخرین پایش")
-        business.save(update_fields=["status"])
-    return check

@@ -5,7 +5,6 @@ from . import views
 app_name = "commitments"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("commitments/<int:pk>/", views.commitment_detail, name="detail"),
     path("commitments/<int:pk>/progress/new/", views.entry_create, name="entry_create"),
     path("progress/<int:pk>/", views.entry_detail, name="entry"),

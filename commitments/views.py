@@ -1,4 +1,4 @@
-"""Pages for officials and chamber staff: the dashboard, a commitment, progress entry and review.
+"""Pages for officials and chamber staff: a commitment, progress entry and review.
 
 Views stay thin: who may see what is decided in selectors (404 for "missing" and "not
 yours" alike), every write goes through services, forms only read what people type.
@@ -16,18 +16,17 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kerman_jobs import charts, persian
-from kerman_jobs.roles import is_chamber_staff, is_official
+from core import charts, persian
+from core.forms import add_service_errors
+from core.history import change_rows
+from core.roles import is_official
 
-from . import figure_cache, selectors, services
-from .filters import CommitmentFilter
+from . import figures, selectors, services
 from .forms import ProgressEntryEditForm, ProgressEntryForm, ReturnForm, VerifyForm
-from .history import change_rows
 from .models import Commitment, Milestone, ProgressEntry
 
 ENTRY_FIELDS = ("period_end", "jobs_created", "county", "sector", "credit_paid", "note", "evidence")
@@ -39,96 +38,11 @@ def _require_official(user) -> None:
         raise PermissionDenied("این بخش فقط برای مقام‌های استانی است.")
 
 
-def _add_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names, else on top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return fallback
-
-
-# ---------------------------------------------------------------- dashboard
-
-
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    visible = selectors.commitments_visible_to(user)
-    filterset = CommitmentFilter(request.GET or None, queryset=visible)
-    # Unbound (no filter in the URL) shows everything visible; an invalid filter shows nothing
-    # and its errors, rather than silently ignoring what the person asked for.
-    commitments = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else visible.none()
-    today = persian.local_today()
-    # The sums over every entry and business, cached until the next write (at most a
-    # minute); keyed by exactly which commitments are shown.
-    shared = figure_cache.cached(
-        "dashboard",
-        figure_cache.scope_of(commitments) if filterset.is_bound else figure_cache.reader_scope(user),
-        {"today": today, "filtered": bool(request.GET)},
-        lambda: _dashboard_figures(commitments, today, filtered=bool(request.GET)),
-    )
-    reportable = []
-    returned = []
-    if is_chamber_staff(user) or user.is_superuser:
-        reportable = list(selectors.commitments_reportable_by(user).select_related("organization"))
-        returned = list(
-            ProgressEntry.objects.filter(entered_by=user, status=ProgressEntry.Status.REJECTED).select_related(
-                "commitment"
-            )[:20]
-        )
-    context = {
-        "filterset": filterset,
-        "filtered": bool(request.GET),
-        **shared,
-        "milestones": selectors.upcoming_milestones(user, today=today, limit=12),
-        "reportable": reportable,
-        "returned": returned,
-        "today": today,
-        "scoped": not is_official(user),
-    }
-    return render(request, "commitments/dashboard.html", context)
-
-
-def _dashboard_figures(commitments, today, *, filtered: bool) -> dict:
-    """Everything on the dashboard that depends on the commitments shown, not on the reader.
-
-    The commitment table (hundreds of rows, a progress bar each) is cached rendered:
-    drawing it again on every visit cost more than all the dashboard's SQL.
-    """
-    numbers = selectors.dashboard_figures(commitments, today)
-    figures = numbers.pop("figures")
-    for fig in figures:
-        fig.outlook = fig.forecast(today)
-    by_org, by_county, by_sector = numbers["by_org"], numbers["by_county"], numbers["by_sector"]
-    return {
-        **numbers,
-        "ladder_html": render_to_string("commitments/_ladder.html", {"figures": figures, "filtered": filtered}),
-        "chart_targets": charts.target_vs_realised(
-            [
-                {"label": ("↲ " * f.depth) + f.commitment.title, "target": f.target, "realised": f.realised}
-                for f in figures[:20]
-            ],
-            inline=False,
-        ),
-        "chart_months": charts.monthly_columns(numbers["months"], inline=False),
-        "chart_county": charts.horizontal_bars(
-            [{"label": r["label"], "value": r["jobs"]} for r in by_county[:15]], inline=False
-        ),
-        "chart_sector": charts.horizontal_bars(
-            [{"label": r["label"], "value": r["jobs"]} for r in by_sector[:15]], inline=False
-        ),
-        "chart_org": charts.horizontal_bars(
-            [{"label": r["label"], "value": r["jobs"]} for r in by_org[:15]], inline=False
-        ),
-    }
 
 
 # ---------------------------------------------------------------- a commitment
@@ -139,10 +53,10 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     commitment = selectors.commitment_get_visible(user, pk)
     family = selectors.commitments_visible_to(user).filter(Q(pk=pk) | Q(parent_id=pk) | Q(parent__parent_id=pk))
-    figures = selectors.commitment_figures(family)
-    main = next(f for f in figures if f.commitment.pk == commitment.pk)
+    ladder = figures.commitment_figures(family)
+    main = next(f for f in ladder if f.commitment.pk == commitment.pk)
     main.outlook = main.forecast()
-    tranches = [f for f in figures if f.commitment.pk != commitment.pk]
+    tranches = [f for f in ladder if f.commitment.pk != commitment.pk]
     for fig in tranches:
         fig.outlook = fig.forecast()
     today = persian.local_today()
@@ -174,6 +88,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "parent": commitment.parent if commitment.parent_id else None,
         "main": main,
         "tranches": tranches,
+        "family_ids": [f.commitment.pk for f in ladder],
         "milestones": milestones,
         "entries": entries,
         "partners": list(commitment.partners.all()),
@@ -199,7 +114,7 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, commitment=commitment, **{k: form.cleaned_data[k] for k in ENTRY_FIELDS}
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -244,7 +159,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=user, entry=entry, version=data["version"], reason=data.get("reason") or "", **changes
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
                 status = 409 if isinstance(exc, services.ConcurrentEditError) else 400
             else:
                 messages.success(request, "گزارش ویرایش شد و دوباره برای بررسی فرستاده شد.")

@@ -27,14 +27,14 @@ from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from . import persian
+from core import persian
 
 # Recreated by migrate on the target; everything pointing at them uses natural keys.
 EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
 EXCLUDED_MODELS = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
 # What people entered. Other tables (beat schedules, login attempts) may be filled by
 # migrations alone, so they do not make a database "not empty".
-USER_DATA_APPS = {"auth", "admin", "programs", "commitments", "reports"}
+USER_DATA_APPS = {"auth", "admin", "programs", "commitments", "registry", "reports"}
 # django-celery-beat's "schedule changed" marker is written by a signal whenever a task
 # is saved, loaddata included; it is not data and is not compared.
 NOT_COMPARED = {"django_celery_beat.periodictasks"}

@@ -51,12 +51,16 @@ INSTALLED_APPS = [
     "axes",
     "django_celery_beat",
     "csp",
-    # kerman_jobs itself is an app: it carries the Persian template filters,
-    # the format module and the project's own translations.
-    "kerman_jobs",
+    # The kit every app imports (Persian edge, fields, charts, caches, roles, admin
+    # helpers, the fa formats and translations); it imports no project app.
+    "core",
     "programs",
     "commitments",
+    "registry",
     "reports",
+    # The project itself is an app only for the commands that wire the apps together
+    # (seed_kerman, bench, backup_data, restore_data).
+    "kerman_jobs",
 ]
 
 MIDDLEWARE = [
@@ -88,7 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "builtins": ["kerman_jobs.templatetags.persian"],
+            "builtins": ["core.templatetags.persian"],
         },
     },
 ]
@@ -122,12 +126,12 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", "فارسی")]
-LOCALE_PATHS = [BASE_DIR / "kerman_jobs" / "locale"]
+LOCALE_PATHS = [BASE_DIR / "core" / "locale"]
 TIME_ZONE = "Asia/Tehran"
 USE_I18N = True
 USE_TZ = True
 # Django's fa formats set no grouping; ours groups by three with «٬».
-FORMAT_MODULE_PATH = ["kerman_jobs.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "/static/"
@@ -176,7 +180,7 @@ if REDIS_URL:
     # writes are dropped (logged), so pages and data entry keep working.
     CACHES = {
         "default": {
-            "BACKEND": "kerman_jobs.cache.TolerantRedisCache",
+            "BACKEND": "core.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kerman_jobs",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -200,7 +204,7 @@ AXES_LOCKOUT_TEMPLATE = "axes_locked_out.html"
 SESSION_COOKIE_AGE = 60 * int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 SESSION_SAVE_EVERY_REQUEST = True
 # Sessions stay in the database (no Redis needed); a lost database gives a 500, not a 400.
-SESSION_ENGINE = "kerman_jobs.sessions"
+SESSION_ENGINE = "core.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

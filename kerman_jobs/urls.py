@@ -1,10 +1,12 @@
+"""Each app's pages under its own prefix; the dashboard at / belongs to reports."""
+
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("reports/", include("reports.urls")),
-    path("businesses/", include("commitments.business_urls")),
+    path("businesses/", include("registry.urls")),
+    path("", include("reports.urls")),
     path("", include("commitments.urls")),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from kerman_jobs.admin_tools import PersianAdminMixin, jalali_month_filter
+from core.admin import PersianAdminMixin, jalali_month_filter
 
 from .models import DeadlineRule, Report
 

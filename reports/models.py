@@ -67,7 +67,7 @@ class Report(models.Model):
         indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self) -> str:
-        from kerman_jobs.persian import format_jalali_datetime
+        from core.persian import format_jalali_datetime
 
         return f"{self.get_kind_display()} — {format_jalali_datetime(self.created_at)}"
 
@@ -113,12 +113,12 @@ class DeadlineRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        from kerman_jobs.persian import JALALI_MONTHS, persian_digits
+        from core.persian import JALALI_MONTHS, persian_digits
 
         return f"{self.title} ({persian_digits(self.jalali_day)} {JALALI_MONTHS[self.jalali_month - 1]})"
 
     def clean(self):
-        from kerman_jobs.persian import JALALI_MONTHS, jalali_month_length, persian_digits
+        from core.persian import JALALI_MONTHS, jalali_month_length, persian_digits
 
         errors = {}
         if self.jalali_month and 1 <= self.jalali_month <= 12 and self.jalali_day:
@@ -138,7 +138,7 @@ class DeadlineRule(models.Model):
 
     def draft_days(self) -> list[int]:
         """The days before the deadline on which a draft is built, largest first."""
-        from kerman_jobs.persian import PersianValueError, parse_int
+        from core.persian import PersianValueError, parse_int
 
         text = (self.draft_days_before or "").replace("،", ",")
         if not text.strip():

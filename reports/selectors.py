@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
-from commitments.models import Commitment, HomeBusiness, Milestone
-from commitments.selectors import businesses_visible_to, commitments_visible_to, milestones_visible_to
-from kerman_jobs.roles import is_chamber_staff, is_official
+from commitments.models import Commitment, Milestone
+from commitments.selectors import commitments_visible_to, milestones_visible_to
+from core.roles import is_chamber_staff, is_official
+from registry.models import HomeBusiness
+from registry.selectors import businesses_visible_to
 
 from .models import Report
 

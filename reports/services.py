@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commitments.models import Milestone
-from kerman_jobs import persian
-from kerman_jobs.roles import OFFICIALS_GROUP, is_official
+from core import persian
+from core.roles import OFFICIALS_GROUP, is_official
 
 from .models import DeadlineRule, Report
 from .selectors import can_request_reports

@@ -15,7 +15,7 @@ from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.db import InterfaceError, OperationalError
 
-from kerman_jobs.persian import persian_digits
+from core.persian import persian_digits
 
 from . import services
 

@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from kerman_jobs import persian
-from kerman_jobs.roles import is_official
+from core import persian
+from core.roles import is_official
 
 from . import selectors, services
 from .models import Report

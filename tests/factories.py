@@ -4,9 +4,10 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from commitments.models import Commitment, ContinuityCheck, HomeBusiness, Milestone, ProgressEntry
-from kerman_jobs.roles import CHAMBER_STAFF_GROUP, OFFICIALS_GROUP
+from commitments.models import Commitment, Milestone, ProgressEntry
+from core.roles import CHAMBER_STAFF_GROUP, OFFICIALS_GROUP
 from programs.models import County, Organization, Program, Sector
+from registry.models import ContinuityCheck, HomeBusiness
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -7,7 +7,7 @@ import subprocess
 
 import openpyxl
 
-from kerman_jobs import persian
+from core import persian
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), None)
 _NUMBER = re.compile(r"[۰-۹][۰-۹٬]*(?:٫[۰-۹]+)?")

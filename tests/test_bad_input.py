@@ -13,8 +13,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from commitments import services
-from commitments.models import Commitment, ContinuityCheck, ProgressEntry
-from kerman_jobs.fields import BIG_INTEGER_MAX, INTEGER_MAX, JalaliDateField, PersianIntegerField
+from commitments.models import Commitment, ProgressEntry
+from core.fields import BIG_INTEGER_MAX, INTEGER_MAX, JalaliDateField, PersianIntegerField
+from registry import services as registry_services
+from registry.models import ContinuityCheck
 
 from . import factories as f
 
@@ -235,7 +237,7 @@ def test_service_refuses_a_10mb_rejection_reason_and_changes_nothing(official, c
 def test_service_refuses_a_10mb_check_note(staff, commitment):
     business = f.HomeBusinessFactory(commitment=commitment, started_on=datetime.date(2025, 1, 1))
     with pytest.raises(ValidationError):
-        services.continuity_check_create(
+        registry_services.continuity_check_create(
             actor=staff,
             business=business,
             checked_on=datetime.date(2026, 1, 1),

@@ -5,8 +5,9 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from commitments.models import Commitment, ContinuityCheck, HomeBusiness, Milestone, ProgressEntry
+from commitments.models import Commitment, Milestone, ProgressEntry
 from programs.models import Program
+from registry.models import ContinuityCheck, HomeBusiness
 
 from . import factories as f
 

@@ -16,7 +16,7 @@ from django.test import override_settings
 
 from commitments import services
 from commitments.models import ProgressEntry
-from kerman_jobs import cache as tolerant_cache
+from core import cache as tolerant_cache
 
 pytestmark = [
     pytest.mark.redis_fault,
@@ -60,7 +60,7 @@ def own_redis(monkeypatch):
     monkeypatch.setattr(tolerant_cache, "RETRY_AFTER_SECONDS", 0.0)
     caches = {
         "default": {
-            "BACKEND": "kerman_jobs.cache.TolerantRedisCache",
+            "BACKEND": "core.cache.TolerantRedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
             "KEY_PREFIX": "kerman_jobs_fault_test",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},

@@ -5,7 +5,7 @@ Uses the throwaway redis-server of test_fault_redis (killed and restarted for re
 both cache and Celery broker. The first test runs on any database: the request, the
 Persian answer, nothing half-written, and the sweep putting the build on the queue once
 Redis returns. The second adds a real Celery worker (PostgreSQL, as in
-test_reports_worker) that builds the report to the end.
+reports/tests/test_tasks.py) that builds the report to the end.
 """
 
 import contextlib
@@ -23,10 +23,10 @@ from kerman_jobs.celery import app as celery_app
 from reports import services
 from reports.models import Report
 from reports.tasks import build_report_task, resend_unqueued_reports
+from reports.tests.test_tasks import complete_files, real_stack, wait_for  # noqa: F401
 from reports.views import BROKER_DOWN
 
 from .test_fault_redis import own_redis, start_redis, stop_redis  # noqa: F401
-from .test_reports_worker import complete_files, real_stack, wait_for  # noqa: F401
 
 pytestmark = [pytest.mark.redis_fault, pytest.mark.django_db(transaction=True)]
 

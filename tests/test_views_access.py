@@ -54,7 +54,7 @@ ROLES = ["official", "staff", "other_staff", "anonymous"]
     ("role", "expected"), [("official", 200), ("staff", 200), ("other_staff", 200), ("anonymous", 302)]
 )
 def test_dashboard(as_role, entry, role, expected):
-    response = as_role(role).get(reverse("commitments:dashboard"))
+    response = as_role(role).get(reverse("reports:dashboard"))
     assert response.status_code == expected
     if role == "anonymous":
         assert response["Location"].startswith("/accounts/login/?next=/")
@@ -194,7 +194,7 @@ def test_dashboard_shows_staff_only_their_commitments(client, staff, commitment,
         period_end=datetime.date(2025, 1, 1),
     )
     client.force_login(staff)
-    html = client.get(reverse("commitments:dashboard")).content.decode()
+    html = client.get(reverse("reports:dashboard")).content.decode()
     assert commitment.title in html
     assert other_commitment.title not in html
     assert 'data-testid="realised-filtered">۰<' in html

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from kerman_jobs.persian import make_jalali_date as J
+from core.persian import make_jalali_date as J
 from reports.models import Report
 
 from . import factories as f
@@ -41,7 +41,7 @@ def businesses(commitment):
     return made
 
 
-@pytest.mark.parametrize("name", ["businesses:list", "businesses:cohorts"])
+@pytest.mark.parametrize("name", ["registry:list", "registry:cohorts"])
 def test_registry_figures_are_never_separated_by_a_middle_dot(client, official, businesses, name):
     client.force_login(official)
     html = client.get(reverse(name)).content.decode()
@@ -50,7 +50,7 @@ def test_registry_figures_are_never_separated_by_a_middle_dot(client, official, 
 
 def test_business_list_summary_lists_counts_with_persian_commas(client, official, businesses):
     client.force_login(official)
-    text = " ".join(visible_text(client.get(reverse("businesses:list")).content.decode()).split())
+    text = " ".join(visible_text(client.get(reverse("registry:list")).content.decode()).split())
     assert "۴ کسب‌وکار: فعال ۲، نیمه‌تعطیل ۱، غیرفعال ۱" in text
 
 

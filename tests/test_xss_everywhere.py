@@ -20,7 +20,7 @@ from django.contrib import admin
 from django.urls import reverse
 from pypdf import PdfReader
 
-from commitments.imports import cell_text
+from registry.imports import cell_text
 from reports import services as report_services
 from reports.models import DeadlineRule
 
@@ -131,14 +131,14 @@ def assert_escaped(response, where: str) -> None:
 def test_every_page_shows_the_text_escaped(client, official, staff, admin_user, everything):
     c = everything["commitment"]
     official_pages = {
-        "dashboard": reverse("commitments:dashboard"),
+        "dashboard": reverse("reports:dashboard"),
         "commitment": reverse("commitments:detail", args=[c.pk]),
         "tranche": reverse("commitments:detail", args=[everything["tranche"].pk]),
         "review queue": reverse("commitments:review_queue"),
-        "registry": reverse("businesses:list"),
-        "business": reverse("businesses:detail", args=[everything["business"].pk]),
-        "cohorts": reverse("businesses:cohorts"),
-        "worklist": reverse("businesses:worklist"),
+        "registry": reverse("registry:list"),
+        "business": reverse("registry:detail", args=[everything["business"].pk]),
+        "cohorts": reverse("registry:cohorts"),
+        "worklist": reverse("registry:worklist"),
         **{f"entry {e.status}": reverse("commitments:entry", args=[e.pk]) for e in everything["entries"]},
     }
     client.force_login(official)
@@ -209,7 +209,7 @@ def formula_like_cells(book) -> list:
 
 def test_registry_excel_export_stores_formula_starts_as_text(client, official, everything):
     client.force_login(official)
-    response = client.get(reverse("businesses:export"))
+    response = client.get(reverse("registry:export"))
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     cells = formula_like_cells(book)
@@ -228,7 +228,7 @@ def test_registry_excel_export_stores_formula_starts_as_text(client, official, e
 
 def test_registry_csv_export_guards_formula_starts_and_imports_back_unchanged(client, official, everything):
     client.force_login(official)
-    response = client.get(reverse("businesses:export"), {"format": "csv"})
+    response = client.get(reverse("registry:export"), {"format": "csv"})
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
     _header, row = list(csv.reader(io.StringIO(text)))

@@ -3,8 +3,8 @@
 from django import template
 
 from commitments import selectors
-from kerman_jobs import charts, persian
-from kerman_jobs.roles import is_chamber_staff, is_official
+from core import charts, persian
+from core.roles import is_chamber_staff, is_official
 
 register = template.Library()
 

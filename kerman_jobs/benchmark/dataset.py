@@ -16,9 +16,10 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from commitments.models import Commitment, ContinuityCheck, HomeBusiness, ProgressEntry
-from kerman_jobs.roles import CHAMBER_STAFF_GROUP, OFFICIALS_GROUP
+from commitments.models import Commitment, ProgressEntry
+from core.roles import CHAMBER_STAFF_GROUP, OFFICIALS_GROUP
 from programs.models import County, Organization, Program, Sector
+from registry.models import ContinuityCheck, HomeBusiness
 
 BENCH_PREFIX = "بنچ"
 FULL = {"commitments": 300, "entries": 200_000, "businesses": 1_000_000, "checks": 3_000_000}
@@ -92,10 +93,10 @@ def build(sizes: Sizes, *, log=print) -> dict[str, int]:
 def wipe() -> None:
     with connection.cursor() as cur:
         cur.execute(
-            "DELETE FROM commitments_continuitycheck WHERE business_id IN "
-            "(SELECT id FROM commitments_homebusiness WHERE reference_code LIKE 'BN-%%')"
+            "DELETE FROM registry_continuitycheck WHERE business_id IN "
+            "(SELECT id FROM registry_homebusiness WHERE reference_code LIKE 'BN-%%')"
         )
-        cur.execute("DELETE FROM commitments_homebusiness WHERE reference_code LIKE 'BN-%%'")
+        cur.execute("DELETE FROM registry_homebusiness WHERE reference_code LIKE 'BN-%%'")
     bench = Commitment.objects.filter(title__startswith=BENCH_PREFIX)
     ProgressEntry.objects.filter(commitment__in=bench).delete()
     Commitment.objects.filter(title__startswith=BENCH_PREFIX, parent__isnull=False).delete()
@@ -190,7 +191,7 @@ def _build_rows(sizes: Sizes, official, staff, log) -> None:
         )
         cur.execute(
             f"""
-            INSERT INTO commitments_homebusiness
+            INSERT INTO registry_homebusiness
               (commitment_id, reference_code, county_id, sector_id, started_on, jobs, loan_amount, status, created_at)
             SELECT (%(commitments)s::bigint[])[1 + (i * 13) %% %(nc)s],
                    'BN-' || lpad(i::text, 8, '0'),
@@ -208,7 +209,7 @@ def _build_rows(sizes: Sizes, official, staff, log) -> None:
         log(f"continuity checks: {sizes.checks:,}")
         cur.execute(
             f"""
-            INSERT INTO commitments_continuitycheck
+            INSERT INTO registry_continuitycheck
               (business_id, checked_on, status, reason, note, checked_by_id, created_at)
             SELECT b.id,
                    b.started_on + 90 * k,
@@ -218,7 +219,7 @@ def _build_rows(sizes: Sizes, official, staff, log) -> None:
                    END,
                    '', %(staff)s, now()
             FROM (SELECT id, started_on, substr(reference_code, 4)::int AS i
-                  FROM commitments_homebusiness WHERE reference_code LIKE 'BN-%%') AS b
+                  FROM registry_homebusiness WHERE reference_code LIKE 'BN-%%') AS b
             CROSS JOIN generate_series(1, 3) AS k
             CROSS JOIN LATERAL (SELECT {status_expr.replace("i *", "b.i *").format(k="k")} AS status) AS s
             """,

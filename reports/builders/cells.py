@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kerman_jobs import persian
+from core import persian
 
 from .content import DATE, INT, MONEY, PERCENT
 

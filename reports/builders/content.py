@@ -6,14 +6,16 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Subquery
 from django.utils.safestring import SafeString
 
-from commitments import registry_selectors as registry
-from commitments import selectors as figures
-from commitments.models import Commitment, ContinuityCheck, HomeBusiness
-from kerman_jobs import charts, persian
+from commitments.models import Commitment
+from core import charts, persian
+from registry import figures as registry
+from registry.models import ContinuityCheck, HomeBusiness
+from registry.selectors import latest_check_subquery
 
+from .. import figures
 from ..models import Report
 from ..selectors import ReportScope, report_scope
 
@@ -266,7 +268,7 @@ def commitment_timetable(report: Report, scope: ReportScope, today: datetime.dat
 def pathology_totals(scope: ReportScope, cohorts: list[dict]) -> dict:
     """The headline numbers; `cohorts` is cohort_survival for 6 and 12 months, which the
     report also charts (at province scale it takes seconds, so it is computed once)."""
-    counts = figures.business_status_counts(scope.businesses)
+    counts = registry.business_status_counts(scope.businesses)
 
     def n(status, key="count"):
         return counts.get(status, {}).get(key, 0)
@@ -328,7 +330,7 @@ class _RegistryRows:
 
     def __iter__(self):
         # The reason of each business's latest check, in the same query as the businesses.
-        latest = ContinuityCheck.objects.filter(business=OuterRef("pk")).order_by("-checked_on", "-id")
+        latest = latest_check_subquery()
         qs = (
             self.businesses.order_by("reference_code")
             .annotate(

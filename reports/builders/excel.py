@@ -14,7 +14,7 @@ import datetime
 
 import xlsxwriter
 
-from kerman_jobs import persian
+from core import persian
 
 from .content import DATE, INT, MONEY, PERCENT, TEXT, ReportContent, Table
 

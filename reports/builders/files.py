@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import default_storage
 
-from kerman_jobs import persian
+from core import persian
 
 from ..models import Report
 from .content import ReportContent

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
-from kerman_jobs import persian
+from core import persian
 
 from .cells import display
 from .content import ReportContent, Table

@@ -20,9 +20,10 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from commitments.models import Commitment, HomeBusiness
-from kerman_jobs import persian
+from commitments.models import Commitment
+from core import persian
 from kerman_jobs.benchmark import dataset, measure
+from registry.models import HomeBusiness
 
 STEPS = ("pages", "reports", "export", "import", "load")
 
@@ -87,10 +88,10 @@ class Command(BaseCommand):
         client.force_login(official)
         parent = Commitment.objects.filter(title__startswith=dataset.BENCH_PREFIX, parent__isnull=True).first()
         pages = [
-            ("dashboard", reverse("commitments:dashboard")),
+            ("dashboard", reverse("reports:dashboard")),
             ("commitment", reverse("commitments:detail", args=[parent.pk])),
-            ("business_list", reverse("businesses:list")),
-            ("continuity", reverse("businesses:cohorts")),
+            ("business_list", reverse("registry:list")),
+            ("continuity", reverse("registry:cohorts")),
         ]
         for name, url in pages:
             self.stdout.write(f"page {name}: {url}")

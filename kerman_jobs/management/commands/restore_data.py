@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kerman_jobs import backup, persian
+from core import persian
+from kerman_jobs import backup
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from kerman_jobs import persian
-from kerman_jobs.cli import active_user
+from core import persian
+from core.cli import active_user
 from reports import services
 from reports.models import Report
 from reports.tasks import build_report_task

@@ -1,0 +1,36 @@
+"""`make run` serves with DEBUG off on plain http: cookies must not be Secure-only there (the
+browser would never send them back and login would fail), while a deployment stays strict."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+READ = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "print(json.dumps([settings.DEBUG, settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, "
+    "settings.SECURE_SSL_REDIRECT]))"
+)
+
+
+def settings_with(**env):
+    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECURE_COOKIES", "SECURE_SSL_REDIRECT"}}
+    base.update(DJANGO_SETTINGS_MODULE="kerman_jobs.settings", SECRET_KEY="x" * 50, **env)
+    out = subprocess.run([sys.executable, "-c", READ], cwd=ROOT, env=base, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_make_run_settings_serve_plain_http_with_debug_off():
+    assert settings_with(DEBUG="0", SECURE_COOKIES="0", SECURE_SSL_REDIRECT="0") == [False, False, False, False]
+
+
+def test_debug_off_is_strict_unless_told_otherwise():
+    assert settings_with(DEBUG="0") == [False, True, True, True]
+
+
+def test_the_makefile_runs_the_demo_that_way():
+    run = (ROOT / "Makefile").read_text().split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "DEBUG=$${DEBUG:-0}" in run and "SECURE_COOKIES=$${SECURE_COOKIES:-0}" in run
+    assert "SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0}" in run and ".secret-key" in run

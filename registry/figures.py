@@ -1,0 +1,404 @@
+"""Figures of the home-business registry: the pathology breakdowns and cohort survival.
+
+Every function takes a queryset of businesses the caller has already scoped to what
+the user may see (`selectors.businesses_visible_to(user)`, optionally filtered), and
+answers with a fixed, small number of aggregate queries whatever the number of
+businesses: no Python loop over business rows, no query per business or per cohort.
+
+Months here are Jalali months. Django's Trunc*/__month are Gregorian, so the month
+boundaries are computed in Python (`persian.jalali_month_range`) and handed to the
+database as CASE ranges.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+import jdatetime
+from django.db import connections
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
+
+from core import persian
+
+from .models import ContinuityCheck, HomeBusiness
+
+ACTIVE = HomeBusiness.Status.ACTIVE
+SEMI_CLOSED = HomeBusiness.Status.SEMI_CLOSED
+INACTIVE = HomeBusiness.Status.INACTIVE
+
+UNKNOWN_LABEL = "نامشخص"
+
+# by → (the grouping key, the label shown); grouped by id too so two rows with the
+# same name (two commitments titled alike) are not merged.
+_BREAKDOWN_KEYS = {
+    "county": ("county_id", "county__name"),
+    "sector": ("sector_id", "sector__name"),
+    "commitment": ("commitment_id", "commitment__title"),
+}
+
+
+def business_status_counts(businesses: QuerySet[HomeBusiness]) -> dict[str, int]:
+    rows = businesses.values("status").annotate(n=Count("id"), jobs=Sum("jobs"))
+    return {r["status"]: {"count": r["n"], "jobs": r["jobs"] or 0} for r in rows}
+
+
+# ---------------------------------------------------------------- pathology
+
+
+def pathology_breakdown(businesses: QuerySet[HomeBusiness], by: str) -> list[dict]:
+    """Businesses by county, sector or commitment with their statuses and jobs.
+
+    One row per group, largest first: {"label", "active", "semi_closed", "inactive",
+    "total", "jobs_active", "jobs_total"} (counts of businesses; jobs summed). One query.
+    """
+    try:
+        key, label = _BREAKDOWN_KEYS[by]
+    except KeyError:
+        raise ValueError(f"by must be one of {sorted(_BREAKDOWN_KEYS)}, not {by!r}") from None
+    is_active = Q(status=ACTIVE)
+    rows = (
+        businesses.order_by()
+        .values(key, label)
+        .annotate(
+            active=Count("id", filter=is_active),
+            semi_closed=Count("id", filter=Q(status=SEMI_CLOSED)),
+            inactive=Count("id", filter=Q(status=INACTIVE)),
+            total=Count("id"),
+            jobs_active=Coalesce(Sum("jobs", filter=is_active), 0),
+            jobs_total=Coalesce(Sum("jobs"), 0),
+        )
+        .order_by("-total", label, key)
+    )
+    return [
+        {
+            "label": row[label] or UNKNOWN_LABEL,
+            "active": row["active"],
+            "semi_closed": row["semi_closed"],
+            "inactive": row["inactive"],
+            "total": row["total"],
+            "jobs_active": row["jobs_active"],
+            "jobs_total": row["jobs_total"],
+        }
+        for row in rows
+    ]
+
+
+def reason_counts(businesses: QuerySet[HomeBusiness]) -> list[dict]:
+    """Why businesses are not active: the reason of each non-active business's latest check.
+
+    Rows {"reason", "label", "semi_closed", "inactive", "total"}: every reason of
+    ContinuityCheck.Reason (zeros included, so a chart always has the same bars), most
+    frequent first, ties in the order of the choices; plus a row with reason "" and
+    label «نامشخص» when a non-active business has no check (only possible for data
+    entered outside the services). One query.
+    """
+    latest_reason = (
+        ContinuityCheck.objects.filter(business=OuterRef("pk")).order_by("-checked_on", "-id").values("reason")[:1]
+    )
+    rows = (
+        businesses.order_by()
+        .exclude(status=ACTIVE)
+        .annotate(latest_reason=Coalesce(Subquery(latest_reason), Value("")))
+        .values("latest_reason")
+        .annotate(
+            semi_closed=Count("id", filter=Q(status=SEMI_CLOSED)),
+            inactive=Count("id", filter=Q(status=INACTIVE)),
+        )
+    )
+    found = {row["latest_reason"]: row for row in rows}
+    result = []
+    for code, label in ContinuityCheck.Reason.choices:
+        row = found.get(code, {"semi_closed": 0, "inactive": 0})
+        result.append(
+            {
+                "reason": code,
+                "label": label,
+                "semi_closed": row["semi_closed"],
+                "inactive": row["inactive"],
+                "total": row["semi_closed"] + row["inactive"],
+            }
+        )
+    order = {code: i for i, (code, _) in enumerate(ContinuityCheck.Reason.choices)}
+    result.sort(key=lambda r: (-r["total"], order[r["reason"]]))
+    unknown = found.get("")
+    if unknown and (unknown["semi_closed"] or unknown["inactive"]):
+        result.append(
+            {
+                "reason": "",
+                "label": UNKNOWN_LABEL,
+                "semi_closed": unknown["semi_closed"],
+                "inactive": unknown["inactive"],
+                "total": unknown["semi_closed"] + unknown["inactive"],
+            }
+        )
+    return result
+
+
+# ---------------------------------------------------------------- Jalali month arithmetic
+
+
+def _month_plus(year: int, month: int, n: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + n
+    return index // 12, index % 12 + 1
+
+
+def add_jalali_months(value: datetime.date, n: int) -> datetime.date:
+    """The same Jalali day n months later; a day the target month lacks becomes its last
+    day (31 Shahrivar + 1 month = 30 Mehr; 30 Esfand 1403 + 12 months = 29 Esfand 1404)."""
+    j = persian.to_jalali(value)
+    year, month = _month_plus(j.year, j.month, n)
+    day = min(j.day, persian.jalali_month_length(year, month))
+    return jdatetime.date(year, month, day).togregorian()
+
+
+def _latest_start_reaching(n: int, today: datetime.date) -> datetime.date:
+    """The last start date whose start + n months is on or before today.
+
+    start + n months never decreases as start grows, so every earlier start is
+    eligible too. The answer lies in the Jalali month n months before today's.
+    """
+    j = persian.to_jalali(today)
+    year, month = _month_plus(j.year, j.month, -n)
+    first, last = persian.jalali_month_range(year, month)
+    candidate = last
+    while candidate >= first and add_jalali_months(candidate, n) > today:
+        candidate -= datetime.timedelta(days=1)
+    return candidate  # the day before `first` when nothing in that month qualifies
+
+
+# ---------------------------------------------------------------- cohort survival
+
+_PENDING = "pending"  # start + N months is still in the future
+_NO_CHECK = "unknown"  # no check on or before start + N months
+
+
+def _cohorts(businesses: QuerySet[HomeBusiness]) -> list[tuple[int, int, datetime.date, datetime.date]]:
+    span = businesses.order_by().aggregate(first=Min("started_on"), last=Max("started_on"))
+    if span["first"] is None:
+        return []
+    first, last = persian.to_jalali(span["first"]), persian.to_jalali(span["last"])
+    cohorts = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        cohorts.append((year, month, *persian.jalali_month_range(year, month)))
+        year, month = _month_plus(year, month, 1)
+    return cohorts
+
+
+def _horizon(cohorts, n: int):
+    """start + n Jalali months as a database expression, for every cohort at once.
+
+    Within the cohort (y, m) every start moves by the same number of days (the
+    lengths of months m … m+n-1), except a day the target month lacks, which stops at
+    that month's last day: hence LEAST(start + days, end of target month).
+    """
+    whens = []
+    for year, month, first, _ in cohorts:
+        target_year, target_month = _month_plus(year, month, n)
+        target_first, target_last = persian.jalali_month_range(target_year, target_month)
+        shift = datetime.timedelta(days=(target_first - first).days)
+        moved = ExpressionWrapper(F("started_on") + Value(shift), output_field=DateField())
+        whens.append(
+            When(
+                started_on__range=(first, _),
+                then=Least(moved, Value(target_last, output_field=DateField()), output_field=DateField()),
+            )
+        )
+    return Case(*whens, output_field=DateField())
+
+
+def _status_at(cohorts, n: int, today: datetime.date):
+    """«pending», «unknown», or the status of the latest check on or before start + n months."""
+    status_then = (
+        ContinuityCheck.objects.filter(business=OuterRef("pk"), checked_on__lte=OuterRef(f"_horizon_{n}"))
+        .order_by("-checked_on", "-id")
+        .values("status")[:1]
+    )
+    return Case(
+        When(started_on__gt=_latest_start_reaching(n, today), then=Value(_PENDING)),
+        default=Coalesce(Subquery(status_then), Value(_NO_CHECK)),
+        output_field=CharField(),
+    )
+
+
+def _survival_groups_portable(businesses, cohorts, months, today) -> list[tuple[int, tuple, int]]:
+    """(cohort index, status at each horizon, businesses): one grouped ORM query that
+    reads each business's status as of each horizon through a correlated subquery."""
+    cohort_index = Case(
+        *[When(started_on__range=(first, last), then=Value(i)) for i, (_, _, first, last) in enumerate(cohorts)],
+        output_field=IntegerField(),
+    )
+    qs = businesses.order_by().annotate(_cohort=cohort_index)
+    for n in months:
+        qs = qs.annotate(**{f"_horizon_{n}": _horizon(cohorts, n)})
+    for n in months:
+        qs = qs.annotate(**{f"_status_{n}": _status_at(cohorts, n, today)})
+    statuses = [f"_status_{n}" for n in months]
+    return [
+        (g["_cohort"], tuple(g[s] for s in statuses), g["n"])
+        for g in qs.values("_cohort", *statuses).annotate(n=Count("id"))
+    ]
+
+
+def _day_horizons(cohorts, months) -> tuple[list, list, dict[int, list]]:
+    """Every start day of the span with its cohort and its start + N months, in Python:
+    a few thousand days at most, whatever the number of businesses."""
+    days, index, horizons = [], [], {n: [] for n in months}
+    for i, (year, month, first, last) in enumerate(cohorts):
+        targets = {}
+        for n in months:
+            target_year, target_month = _month_plus(year, month, n)
+            target_first, target_last = persian.jalali_month_range(target_year, target_month)
+            targets[n] = (target_first - first, target_last)
+        day = first
+        while day <= last:
+            days.append(day)
+            index.append(i)
+            for n, (shift, cap) in targets.items():
+                horizons[n].append(min(day + shift, cap))
+            day += datetime.timedelta(days=1)
+    return days, index, horizons
+
+
+def _survival_groups_postgresql(businesses, cohorts, months, today) -> list[tuple[int, tuple, int]]:
+    """The same groups in one statement built for PostgreSQL at a million businesses.
+
+    Per-row CASE expressions over every cohort (the portable path) cost more than the
+    rest of the query at that size, so each start day's cohort and horizons come as
+    arrays (unnest) joined on the start date; the checks are joined once and each
+    business's status as of each horizon is the first of its checks on or before it,
+    newest first (array_agg … ORDER BY … FILTER). Measured at 1,000,000 businesses /
+    3,000,000 checks: ~6 s, against ~30 s for correlated subqueries.
+    """
+    days, index, horizons = _day_horizons(cohorts, months)
+    inner_sql, inner_params = businesses.order_by().values("id", "started_on").query.sql_with_params()
+    names = [f"h{i}" for i in range(len(months))]
+    latest = ", ".join(
+        f"(array_agg(c.status ORDER BY c.checked_on DESC, c.id DESC) FILTER (WHERE c.checked_on <= h.{h}))[1] AS s{i}"
+        for i, h in enumerate(names)
+    )
+    status = ", ".join(
+        f"CASE WHEN x.{h} > %s THEN '{_PENDING}' ELSE COALESCE(x.s{i}, '{_NO_CHECK}') END" for i, h in enumerate(names)
+    )
+    horizon_columns = ", ".join(f"h.{h}" for h in names)
+    sql = f"""
+        SELECT x.cohort, {status}, COUNT(*)
+        FROM (
+            SELECT b.id, h.cohort, {horizon_columns}, {latest}
+            FROM ({inner_sql}) b
+            JOIN unnest(%s::date[], %s::int[], {", ".join("%s::date[]" for _ in names)})
+                AS h(day, cohort, {", ".join(names)}) ON h.day = b.started_on
+            LEFT JOIN {ContinuityCheck._meta.db_table} c ON c.business_id = b.id
+            GROUP BY b.id, h.cohort, {horizon_columns}
+        ) x
+        GROUP BY {", ".join(str(i + 1) for i in range(len(months) + 1))}
+    """
+    params = [today] * len(months) + list(inner_params) + [days, index] + [horizons[n] for n in months]
+    with connections[businesses.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(row[0], tuple(row[1:-1]), row[-1]) for row in cursor.fetchall()]
+
+
+def cohort_survival(
+    businesses: QuerySet[HomeBusiness], months: Iterable[int] = (3, 6, 12), today: datetime.date | None = None
+) -> list[dict]:
+    """Share of each start-month cohort still active 3, 6 and 12 months after starting.
+
+    Definitions (the same for every report and page):
+    - cohort: the Jalali month of `started_on`; one row per month from the first
+      start to the last, oldest first, empty months included (started = 0).
+    - N months after starting: the same Jalali day N months later; a day the target
+      month lacks becomes its last day (31 Shahrivar + 1 month = 30 Mehr).
+    - status at N months: the status of the business's latest continuity check dated
+      on or before start + N months (latest by checked_on, then by id).
+    - eligible: businesses whose start + N months is on or before `today` AND that
+      have at least one check by then. A business without a check by then is
+      «unknown» (counted in "unknown", excluded from eligible and from the share);
+      one whose start + N months is still ahead is not counted at all.
+    - active: eligible businesses whose status at N months is active.
+    - share: active / eligible, a float between 0 and 1; None when nobody is eligible.
+
+    Row: {"year", "month", "label" («تیر ۱۴۰۴»), "started",
+          "survival": {N: {"eligible", "active", "share", "unknown"}}}.
+
+    Two queries: the span of start dates, then one grouped query (PostgreSQL: a join
+    of businesses, per-day horizons and checks; other databases: correlated
+    subqueries on ContinuityCheck's index on business, -checked_on, -id).
+    """
+    months = tuple(months)
+    today = today or persian.local_today()
+    cohorts = _cohorts(businesses)
+    if not cohorts:
+        return []
+    if connections[businesses.db].vendor == "postgresql":
+        groups = _survival_groups_postgresql(businesses, cohorts, months, today)
+    else:
+        groups = _survival_groups_portable(businesses, cohorts, months, today)
+
+    rows = [
+        {
+            "year": year,
+            "month": month,
+            "label": persian.jalali_month_label(year, month),
+            "started": 0,
+            "survival": {n: {"eligible": 0, "active": 0, "share": None, "unknown": 0} for n in months},
+        }
+        for year, month, _, _ in cohorts
+    ]
+    for cohort, statuses, count in groups:
+        row = rows[cohort]
+        row["started"] += count
+        for n, status in zip(months, statuses, strict=True):
+            cell = row["survival"][n]
+            if status == _NO_CHECK:
+                cell["unknown"] += count
+            elif status != _PENDING:
+                cell["eligible"] += count
+                if status == ACTIVE:
+                    cell["active"] += count
+    for row in rows:
+        for cell in row["survival"].values():
+            cell["share"] = cell["active"] / cell["eligible"] if cell["eligible"] else None
+    return rows
+
+
+def survival_overall(
+    businesses: QuerySet[HomeBusiness], months: Iterable[int] = (6, 12), today: datetime.date | None = None
+) -> dict[int, dict]:
+    """All cohorts together, with the definitions of `cohort_survival`:
+    {N: {"eligible", "active", "share", "unknown"}}."""
+    months = tuple(months)
+    return survival_totals(cohort_survival(businesses, months=months, today=today), months=months)
+
+
+def survival_totals(rows: list[dict], months: Iterable[int] = (6, 12)) -> dict[int, dict]:
+    """`survival_overall` from rows `cohort_survival` already returned (no query), for a
+    page that shows both."""
+    months = tuple(months)
+    totals = {n: {"eligible": 0, "active": 0, "share": None, "unknown": 0} for n in months}
+    for row in rows:
+        for n in months:
+            for key in ("eligible", "active", "unknown"):
+                totals[n][key] += row["survival"][n][key]
+    for cell in totals.values():
+        cell["share"] = cell["active"] / cell["eligible"] if cell["eligible"] else None
+    return totals

@@ -1,0 +1,506 @@
+"""Bulk import and export of home businesses (.xlsx and .csv), all or nothing.
+
+Banks and the chamber keep their lists in spreadsheets. The import reads the whole
+file, checks every row, and writes nothing unless every row is valid; a valid file
+is written in one transaction with a history row per business (who, when, why).
+The web page and `manage.py import_businesses` both call `import_businesses`.
+
+The export writes exactly the import's columns, so an exported file imports back
+unchanged (into a database that does not hold those reference codes yet).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, QuerySet
+from simple_history.utils import bulk_create_with_history
+
+from commitments.models import Commitment
+from commitments.selectors import commitments_reportable_by
+from core import figure_cache, persian
+from programs.models import County, Sector
+
+from .models import HomeBusiness
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+BATCH_SIZE = 2000
+# SQLite allows ~32k parameters a statement; stay far below in `IN (...)` lookups.
+LOOKUP_CHUNK = 2000
+MAX_CODE_LENGTH = HomeBusiness._meta.get_field("reference_code").max_length
+MAX_BIG_INT = 9_223_372_036_854_775_807
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    required: bool = True
+    aliases: tuple[str, ...] = ()
+
+
+COLUMNS = (
+    Column("reference_code", "کد پیگیری"),
+    Column("commitment", "تعهد"),
+    Column("county", "شهرستان"),
+    Column("sector", "رسته"),
+    Column("started_on", "تاریخ شروع"),
+    Column("jobs", "تعداد شغل", required=False),
+    Column("loan_amount", "مبلغ تسهیلات (ریال)", required=False, aliases=("مبلغ تسهیلات", "تسهیلات")),
+)
+COLUMN_LABELS = {c.key: c.label for c in COLUMNS}
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One mistake: the row as the spreadsheet numbers it (header = 1), the column, the reason.
+
+    row is None for a problem with the whole file (format, size, encoding, header)."""
+
+    row: int | None
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read; the message is Persian and says what to do."""
+
+
+# ---------------------------------------------------------------- normalising cell values
+
+_INVISIBLE = str.maketrans({"\u200c": None, "\u200e": None, "\u200f": None, "\ufeff": None, " ": None, "\xa0": None})
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def cell_text(value) -> str:
+    """A cell as text: numbers without «.0», Persian letters, stripped.
+
+    A leading apostrophe before = + - @ is the export's guard against spreadsheet
+    formulas (see `_guard_formula`) and is removed again here.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = persian.normalize_letters(str(value)).replace("\ufeff", "").strip()
+    if len(text) > 1 and text[0] == "'" and text[1] in _FORMULA_START:
+        text = text[1:]
+    return text
+
+
+def match_key(text: str) -> str:
+    """How names are compared: Persian letters, ASCII digits, no spaces or half-spaces,
+    so «صنایع‌دستی», «صنايع دستي» and «صنایع دستی» are the same sector."""
+    return persian.to_ascii_digits(persian.normalize_letters(text)).translate(_INVISIBLE).casefold()
+
+
+def _guard_formula(text: str) -> str:
+    # CSV has no cell types: Excel would run «=…» as a formula. The apostrophe makes it
+    # text, and cell_text() removes it on import, so the round trip is unchanged.
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def _read_limited(upload) -> bytes:
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_FILE_BYTES:
+        raise FileProblem(_too_big())
+    content = upload.read(MAX_FILE_BYTES + 1)
+    if len(content) > MAX_FILE_BYTES:
+        raise FileProblem(_too_big())
+    if not content.strip():
+        raise FileProblem("فایل خالی است؛ فایلی با سطر عنوان ستون‌ها و دست‌کم یک ردیف داده انتخاب کنید.")
+    return content
+
+
+def _too_big() -> str:
+    return (
+        f"حجم فایل بیش از {persian.format_number(MAX_FILE_BYTES // (1024 * 1024))} مگابایت است؛ "
+        "فهرست را در چند فایل کوچک‌تر جدا کنید و هر کدام را جداگانه وارد کنید."
+    )
+
+
+def _is_xlsx(content: bytes) -> bool:
+    if not content.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple]:
+    from openpyxl import load_workbook
+
+    try:
+        # data_only: the values a formula showed when the file was saved, never the formula.
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise FileProblem(
+            "فایل اکسل خراب است یا باز نمی‌شود؛ آن را در اکسل باز کنید و دوباره با قالب xlsx ذخیره کنید."
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        # Files written by some tools carry a wrong size; read what is really there.
+        sheet.reset_dimensions()
+        yield from sheet.iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+def _csv_rows(content: bytes) -> Iterator[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileProblem(
+            "نویسه‌های این فایل CSV با UTF-8 ذخیره نشده‌اند (احتمالاً با کدگذاری ویندوز عربی/فارسی)؛ "
+            "فایل را در اکسل باز کنید و از «Save As» قالب «CSV UTF-8 (Comma delimited)» را انتخاب کنید، یا همان فایل xlsx را وارد کنید."
+        ) from exc
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count) if first_line else ","
+    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def read_rows(upload) -> Iterator[tuple]:
+    """Rows of the first sheet (xlsx) or of the CSV, header first. Decided by content:
+    a renamed file is read as what it really is."""
+    content = _read_limited(upload)
+    if _is_xlsx(content):
+        return _xlsx_rows(content)
+    if content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileProblem("این فایل اکسل قدیمی (xls) است؛ آن را در اکسل باز کنید و با قالب «xlsx» ذخیره کنید.")
+    if content.startswith(b"PK\x03\x04") or b"\x00" in content[:4096]:
+        raise FileProblem("این فایل نه اکسل (xlsx) است نه CSV؛ فهرست را با یکی از این دو قالب ذخیره کنید.")
+    return _csv_rows(content)
+
+
+# ---------------------------------------------------------------- checking rows
+
+
+def _header_map(header: Iterable) -> tuple[dict[str, int], list[RowError]]:
+    known = {}
+    for column in COLUMNS:
+        for name in (column.label, column.key, *column.aliases):
+            known[match_key(name)] = column.key
+    positions: dict[str, int] = {}
+    errors = []
+    for index, title in enumerate(header):
+        key = known.get(match_key(cell_text(title)))
+        if key is None:
+            continue  # other columns (names, phone numbers …) are ignored, never stored
+        if key in positions:
+            errors.append(
+                RowError(1, COLUMN_LABELS[key], f"ستون «{COLUMN_LABELS[key]}» دو بار آمده است؛ یکی را حذف کنید.")
+            )
+        positions[key] = index
+    for column in COLUMNS:
+        if column.required and column.key not in positions:
+            errors.append(
+                RowError(
+                    1,
+                    column.label,
+                    f"ستون «{column.label}» در سطر اول فایل نیست؛ سطر اول باید عنوان ستون‌ها باشد و این ستون را داشته باشد.",
+                )
+            )
+    return positions, errors
+
+
+class _Lookups:
+    """Names → objects, loaded once per import (small tables) instead of once per row."""
+
+    def __init__(self, actor):
+        self.counties = {match_key(c.name): c for c in County.objects.all()}
+        self.sectors = {match_key(s.name): s for s in Sector.objects.all()}
+        self.commitments_by_id: dict[int, Commitment] = {}
+        titles: dict[str, list[Commitment]] = {}
+        for commitment in commitments_reportable_by(actor).only("id", "title"):
+            self.commitments_by_id[commitment.id] = commitment
+            titles.setdefault(match_key(commitment.title), []).append(commitment)
+        self.commitments_by_title = titles
+
+
+def _parse_row(cells: dict[str, str], raw_start, lookups: _Lookups, today) -> tuple[dict, list[tuple[str, str]]]:
+    """One row's values, or the (column key, Persian reason) of each mistake in it."""
+    values: dict = {}
+    problems: list[tuple[str, str]] = []
+
+    code = persian.to_ascii_digits(cells.get("reference_code", ""))
+    if not code:
+        problems.append(("reference_code", "کد پیگیری خالی است؛ هر کسب‌وکار کد پیگیری یکتای خود را لازم دارد."))
+    elif len(code) > MAX_CODE_LENGTH:
+        problems.append(
+            ("reference_code", f"کد پیگیری بیش از {persian.format_number(MAX_CODE_LENGTH)} نویسه است؛ کوتاه‌ترش کنید.")
+        )
+    values["reference_code"] = code
+
+    commitment_text = cells.get("commitment", "")
+    commitment = None
+    if not commitment_text:
+        problems.append(("commitment", "تعهد خالی است؛ شناسه یا عنوان دقیق تعهد را بنویسید."))
+    else:
+        as_number = persian.to_ascii_digits(commitment_text)
+        matches = (
+            [lookups.commitments_by_id[int(as_number)]]
+            if as_number.isdigit() and int(as_number) in lookups.commitments_by_id
+            else lookups.commitments_by_title.get(match_key(commitment_text), [])
+        )
+        if len(matches) > 1:
+            problems.append(
+                ("commitment", f"چند تعهد با عنوان «{commitment_text}» هست؛ به‌جای عنوان، شناسهٔ عددی تعهد را بنویسید.")
+            )
+        elif not matches:
+            # The same words whether the commitment is missing or belongs to someone else.
+            problems.append(
+                (
+                    "commitment",
+                    f"تعهد «{commitment_text}» در فهرست تعهدهایی که شما گزارش‌دهندهٔ آن هستید نیست؛ "
+                    "شناسه یا عنوان دقیق یکی از تعهدهای خودتان را بنویسید.",
+                )
+            )
+        else:
+            commitment = matches[0]
+    values["commitment"] = commitment
+
+    for key, table, what in (("county", lookups.counties, "شهرستان"), ("sector", lookups.sectors, "رسته")):
+        text = cells.get(key, "")
+        found = table.get(match_key(text)) if text else None
+        if not text:
+            problems.append((key, f"{what} خالی است."))
+        elif found is None:
+            problems.append(
+                (key, f"{what} «{text}» شناخته نیست؛ نام را همان‌طور بنویسید که در فهرست {what}‌های سامانه آمده است.")
+            )
+        values[key] = found
+
+    start_text = cells.get("started_on", "")
+    values["started_on"] = None
+    if isinstance(raw_start, datetime.datetime | datetime.date):
+        # A real date cell in Excel is Gregorian by nature.
+        values["started_on"] = raw_start.date() if isinstance(raw_start, datetime.datetime) else raw_start
+    elif not start_text:
+        problems.append(("started_on", "تاریخ شروع خالی است؛ به شکل ۱۴۰۴/۰۱/۱۰ بنویسید."))
+    else:
+        try:
+            values["started_on"] = persian.parse_jalali_date(start_text)
+        except persian.PersianValueError as exc:
+            problems.append(("started_on", str(exc)))
+    if values["started_on"] and values["started_on"] > today:
+        problems.append(("started_on", "تاریخ شروع در آینده است؛ فقط کسب‌وکاری ثبت می‌شود که راه افتاده است."))
+
+    for key, default, minimum in (("jobs", 1, 1), ("loan_amount", 0, 0)):
+        text = cells.get(key, "")
+        if not text:
+            values[key] = default
+            continue
+        try:
+            number = persian.parse_int(text)
+        except persian.PersianValueError:
+            problems.append((key, f"«{text}» عدد صحیح نیست؛ فقط رقم بنویسید (با یا بدون جداکننده، مثل ۱۲٬۵۰۰٬۰۰۰)."))
+            continue
+        if number < minimum:
+            problems.append(
+                (key, "تعداد شغل باید دست‌کم ۱ باشد." if key == "jobs" else "مبلغ تسهیلات نمی‌تواند منفی باشد.")
+            )
+        elif number > MAX_BIG_INT or (key == "jobs" and number > 2_147_483_647):
+            problems.append((key, f"عدد «{text}» بیش از اندازه بزرگ است."))
+        values[key] = number
+    return values, problems
+
+
+def check_file(*, actor, upload) -> tuple[list[dict], list[RowError], int]:
+    """Every row of the file checked; nothing written. Returns (valid rows, errors, data rows)."""
+    try:
+        rows = read_rows(upload)
+        header = next(rows, None)
+    except FileProblem as exc:
+        return [], [RowError(None, "", str(exc))], 0
+    if header is None or not any(cell_text(v) for v in header):
+        return [], [RowError(1, "", "سطر اول فایل خالی است؛ سطر اول باید عنوان ستون‌ها باشد، مثل «کد پیگیری».")], 0
+    positions, errors = _header_map(header)
+    if errors:
+        return [], errors, 0
+
+    lookups = _Lookups(actor)
+    today = persian.local_today()
+    parsed: list[dict] = []
+    first_row_of_code: dict[str, int] = {}
+    count = 0
+    try:
+        for number, raw in enumerate(rows, start=2):
+            raw = tuple(raw)
+            cells = {key: cell_text(raw[i]) if i < len(raw) else "" for key, i in positions.items()}
+            if not any(cells.values()):
+                continue  # blank lines between or after the data
+            count += 1
+            raw_start = raw[positions["started_on"]] if positions["started_on"] < len(raw) else None
+            values, problems = _parse_row(cells, raw_start, lookups, today)
+            code = values["reference_code"]
+            if code and code in first_row_of_code:
+                problems.append(
+                    (
+                        "reference_code",
+                        f"کد پیگیری «{code}» تکراری است؛ در ردیف {persian.persian_digits(first_row_of_code[code])} همین فایل هم آمده است.",
+                    )
+                )
+            elif code:
+                first_row_of_code[code] = number
+            for key, message in problems:
+                errors.append(RowError(number, COLUMN_LABELS[key], message))
+            values["_row"] = number
+            parsed.append(values)
+    except FileProblem as exc:
+        return [], [RowError(None, "", str(exc))], count
+
+    if count == 0:
+        errors.append(RowError(None, "", "فایل هیچ ردیف داده‌ای ندارد؛ زیر سطر عنوان ستون‌ها دست‌کم یک کسب‌وکار بنویسید."))
+    errors.extend(_already_registered(first_row_of_code))
+    column_order = {c.label: i for i, c in enumerate(COLUMNS)}
+    errors.sort(key=lambda e: (e.row or 0, column_order.get(e.column, len(column_order))))
+    return parsed, errors, count
+
+
+def _already_registered(first_row_of_code: dict[str, int]) -> list[RowError]:
+    codes = list(first_row_of_code)
+    errors = []
+    for start in range(0, len(codes), LOOKUP_CHUNK):
+        chunk = codes[start : start + LOOKUP_CHUNK]
+        for code in HomeBusiness.objects.filter(reference_code__in=chunk).values_list("reference_code", flat=True):
+            errors.append(
+                RowError(
+                    first_row_of_code[code],
+                    COLUMN_LABELS["reference_code"],
+                    f"کد پیگیری «{code}» پیش‌تر در سامانه ثبت شده است؛ ردیف تکراری را از فایل حذف کنید.",
+                )
+            )
+    return errors
+
+
+# ---------------------------------------------------------------- writing
+
+
+def import_businesses(*, actor, upload, filename: str = "") -> ImportResult:
+    """Check the whole file; write every row in one transaction only if all are valid."""
+    parsed, errors, count = check_file(actor=actor, upload=upload)
+    result = ImportResult(rows=count, errors=errors)
+    if errors:
+        return result
+    businesses = [
+        HomeBusiness(
+            commitment=row["commitment"],
+            reference_code=row["reference_code"],
+            county=row["county"],
+            sector=row["sector"],
+            started_on=row["started_on"],
+            jobs=row["jobs"],
+            loan_amount=row["loan_amount"],
+            status=HomeBusiness.Status.ACTIVE,
+        )
+        for row in parsed
+    ]
+    reason = f"ورود گروهی از فایل {filename}".strip()[:100]
+    try:
+        with transaction.atomic():
+            bulk_create_with_history(
+                businesses, HomeBusiness, batch_size=BATCH_SIZE, default_user=actor, default_change_reason=reason
+            )
+            # bulk_create sends no post_save: mark cached figures stale ourselves.
+            figure_cache.bump_now_and_on_commit()
+    except IntegrityError:
+        # Someone registered one of these codes between the check and the write.
+        result.errors = [
+            RowError(
+                None,
+                "",
+                "هم‌زمان با این ورود، برخی از این کدهای پیگیری در سامانه ثبت شدند و هیچ ردیفی ذخیره نشد؛ فایل را دوباره وارد کنید تا ردیف‌های تکراری نشان داده شوند.",
+            )
+        ]
+        return result
+    result.created = len(businesses)
+    return result
+
+
+# ---------------------------------------------------------------- export
+
+
+def _commitment_cells(businesses: QuerySet[HomeBusiness]) -> dict[int, str]:
+    """What the «تعهد» column holds: the title, or the id where two commitments share a title."""
+    ids = businesses.order_by().values_list("commitment_id", flat=True).distinct()
+    shared = set(
+        Commitment.objects.values("title").annotate(n=Count("id")).filter(n__gt=1).values_list("title", flat=True)
+    )
+    return {
+        pk: (str(pk) if title in shared else title)
+        for pk, title in Commitment.objects.filter(pk__in=ids).values_list("id", "title")
+    }
+
+
+def export_rows(businesses: QuerySet[HomeBusiness]) -> Iterator[tuple]:
+    """Header, then one tuple per business in the import's column order; streamed from
+    the database in chunks, with names joined in (no query per row)."""
+    commitment_cell = _commitment_cells(businesses)
+    yield tuple(c.label for c in COLUMNS)
+    rows = businesses.order_by("id").values_list(
+        "reference_code", "commitment_id", "county__name", "sector__name", "started_on", "jobs", "loan_amount"
+    )
+    for code, commitment_id, county, sector, started_on, jobs, loan in rows.iterator(chunk_size=BATCH_SIZE):
+        yield (code, commitment_cell[commitment_id], county, sector, persian.format_jalali(started_on), jobs, loan)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def export_csv_chunks(businesses: QuerySet[HomeBusiness]) -> Iterator[str]:
+    """UTF-8 CSV lines, starting with a BOM so Excel shows Persian correctly."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    for row in export_rows(businesses):
+        yield writer.writerow([_guard_formula(v) if isinstance(v, str) else v for v in row])
+
+
+def export_xlsx(businesses: QuerySet[HomeBusiness], target) -> None:
+    """A right-to-left sheet; numbers as numbers, the Jalali date as text. XlsxWriter in
+    constant_memory mode writes each row out as it goes, so size does not grow memory."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False})
+    sheet = workbook.add_worksheet("کسب‌وکارها")
+    sheet.right_to_left()
+    header_format = workbook.add_format({"bold": True, "bg_color": "#e5e7eb", "font_name": "Tahoma"})
+    text_format = workbook.add_format({"font_name": "Tahoma"})
+    money_format = workbook.add_format({"font_name": "Tahoma", "num_format": "#,##0"})
+    widths = (18, 40, 16, 22, 14, 10, 22)
+    for index, width in enumerate(widths):
+        sheet.set_column(index, index, width)
+    for r, row in enumerate(export_rows(businesses)):
+        for c, value in enumerate(row):
+            if r == 0:
+                sheet.write_string(r, c, value, header_format)
+            elif isinstance(value, int):
+                sheet.write_number(r, c, value, money_format if c == 6 else text_format)
+            else:
+                # write_string: a name starting with «=» stays text, never a formula.
+                sheet.write_string(r, c, value or "", text_format)
+    sheet.freeze_panes(1, 0)
+    workbook.close()

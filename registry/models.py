@@ -1,0 +1,106 @@
+"""The registry: home businesses created under a commitment, and the checks that tell
+whether each one continues."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from commitments.models import Commitment
+from programs.models import County, Sector
+
+
+class HomeBusiness(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "فعال"
+        SEMI_CLOSED = "semi_closed", "نیمه‌تعطیل"
+        INACTIVE = "inactive", "غیرفعال"
+
+    commitment = models.ForeignKey(Commitment, verbose_name="تعهد", on_delete=models.PROTECT, related_name="businesses")
+    reference_code = models.CharField("کد پیگیری", max_length=64, unique=True)
+    county = models.ForeignKey(County, verbose_name="شهرستان", on_delete=models.PROTECT)
+    sector = models.ForeignKey(Sector, verbose_name="رسته", on_delete=models.PROTECT)
+    started_on = models.DateField("تاریخ شروع")
+    jobs = models.PositiveIntegerField("تعداد شغل", default=1)
+    loan_amount = models.PositiveBigIntegerField("مبلغ تسهیلات (ریال)", default=0)
+    status = models.CharField("وضعیت", max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField("زمان ثبت", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "کسب‌وکار خانگی"
+        verbose_name_plural = "کسب‌وکارهای خانگی"
+        ordering = ["-started_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(jobs__gt=0),
+                name="business_jobs_positive",
+                violation_error_message="تعداد شغل باید بزرگ‌تر از صفر باشد.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "semi_closed", "inactive"]), name="business_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(reference_code=""),
+                name="business_reference_code_not_blank",
+                violation_error_message="کد پیگیری نمی‌تواند خالی باشد.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["commitment", "status"]),
+            models.Index(fields=["county", "status"]),
+            models.Index(fields=["sector", "status"]),
+            models.Index(fields=["started_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference_code
+
+
+class ContinuityCheck(models.Model):
+    class Reason(models.TextChoices):
+        RAW_MATERIALS = "raw_materials", "مواد اولیه"
+        MARKETING = "marketing", "بازاریابی و فروش"
+        FINANCING = "financing", "تأمین مالی"
+        TRAINING = "training", "آموزش"
+        OTHER = "other", "سایر"
+
+    business = models.ForeignKey(HomeBusiness, verbose_name="کسب‌وکار", on_delete=models.CASCADE, related_name="checks")
+    checked_on = models.DateField("تاریخ پایش")
+    status = models.CharField("وضعیت", max_length=20, choices=HomeBusiness.Status.choices)
+    reason = models.CharField("دلیل", max_length=20, choices=Reason.choices, blank=True)
+    note = models.TextField("توضیح", blank=True, max_length=2000)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="پایش‌کننده",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("زمان ثبت", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "پایش استمرار"
+        verbose_name_plural = "پایش‌های استمرار"
+        ordering = ["-checked_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "semi_closed", "inactive"]), name="check_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="active") & Q(reason=""))
+                | (
+                    ~Q(status="active") & Q(reason__in=["raw_materials", "marketing", "financing", "training", "other"])
+                ),
+                name="check_reason_iff_not_active",
+                violation_error_message="برای کسب‌وکار نیمه‌تعطیل یا غیرفعال دلیل لازم است و برای کسب‌وکار فعال دلیلی ثبت نمی‌شود.",
+            ),
+        ]
+        indexes = [models.Index(fields=["business", "-checked_on", "-id"])]
+
+    def __str__(self) -> str:
+        from core.persian import format_jalali
+
+        return f"{self.business} — {format_jalali(self.checked_on)}: {self.get_status_display()}"

@@ -1,0 +1,82 @@
+"""Every write to home businesses and their continuity checks goes through here.
+
+Each function runs in one transaction, validates with full_clean() first, checks that
+the actor reports on the business's commitment, and leaves a history row.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from commitments.models import Commitment
+from commitments.services import require_reporter
+from core import persian
+from core.writes import full_clean, stamp
+
+from .models import ContinuityCheck, HomeBusiness
+
+
+@transaction.atomic
+def business_create(
+    *,
+    actor,
+    commitment: Commitment,
+    reference_code: str,
+    county,
+    sector,
+    started_on: datetime.date,
+    jobs: int = 1,
+    loan_amount: int = 0,
+) -> HomeBusiness:
+    require_reporter(actor, commitment)
+    business = HomeBusiness(
+        commitment=commitment,
+        reference_code=persian.to_ascii_digits(reference_code).strip(),
+        county=county,
+        sector=sector,
+        started_on=started_on,
+        jobs=jobs,
+        loan_amount=loan_amount or 0,
+        status=HomeBusiness.Status.ACTIVE,
+    )
+    full_clean(business)
+    stamp(business, actor, "ثبت کسب‌وکار")
+    business.save()
+    return business
+
+
+@transaction.atomic
+def continuity_check_create(
+    *, actor, business: HomeBusiness, checked_on: datetime.date, status: str, reason: str = "", note: str = ""
+) -> ContinuityCheck:
+    """Record a check; the business takes the status of its latest check."""
+    business = HomeBusiness.objects.select_for_update().get(pk=business.pk)
+    require_reporter(actor, business.commitment)
+    if checked_on > persian.local_today():
+        raise ValidationError({"checked_on": "تاریخ پایش نمی‌تواند در آینده باشد."})
+    if checked_on < business.started_on:
+        raise ValidationError({"checked_on": "تاریخ پایش نمی‌تواند پیش از شروع کسب‌وکار باشد."})
+    if status == HomeBusiness.Status.ACTIVE:
+        reason = ""
+    elif not reason:
+        raise ValidationError({"reason": "برای کسب‌وکار نیمه‌تعطیل یا غیرفعال، دلیل را انتخاب کنید."})
+    check = ContinuityCheck(
+        business=business,
+        checked_on=checked_on,
+        status=status,
+        reason=reason,
+        note=persian.normalize_letters(note or ""),
+        checked_by=actor,
+    )
+    full_clean(check)
+    stamp(check, actor, "ثبت پایش استمرار")
+    check.save()
+    latest = business.checks.order_by("-checked_on", "-id").first()
+    if latest and latest.status != business.status:
+        business.status = latest.status
+        stamp(business, actor, "وضعیت از آخرین پایش")
+        business.save(update_fields=["status"])
+    return check

@@ -1,0 +1,18 @@
+"""What the registry adds to other apps' pages without those apps importing it."""
+
+from django import template
+from django.db.models import Sum
+
+from registry.models import HomeBusiness
+
+register = template.Library()
+
+
+@register.simple_tag
+def still_active_jobs(commitment_ids) -> int:
+    """Jobs in the businesses of these commitments (a commitment and the tranches the
+    reader may see, as the page lists them) whose status is active."""
+    total = HomeBusiness.objects.filter(
+        commitment_id__in=list(commitment_ids), status=HomeBusiness.Status.ACTIVE
+    ).aggregate(jobs=Sum("jobs"))
+    return total["jobs"] or 0

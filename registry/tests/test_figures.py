@@ -1,0 +1,199 @@
+"""The registry figures the pathology report and the cohort page read."""
+
+import pytest
+
+from core.persian import make_jalali_date as J
+from registry import figures as rs
+from registry.models import HomeBusiness
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def business(commitment, started, checks=(), **kw):
+    """A business with its checks; its status is the latest check's, as the service keeps it."""
+    b = f.HomeBusinessFactory(commitment=commitment, started_on=started, **kw)
+    for checked_on, status, reason in checks:
+        f.ContinuityCheckFactory(business=b, checked_on=checked_on, status=status, reason=reason)
+    if checks:
+        b.status = max(checks, key=lambda c: c[0])[1]
+        b.save(update_fields=["status"])
+    return b
+
+
+# ---------------------------------------------------------------- pathology
+
+
+def test_pathology_breakdown_by_county_counts_statuses_and_jobs(commitment, django_assert_num_queries):
+    # given two counties with businesses in each status
+    kerman, bam = f.CountyFactory(name="کرمان"), f.CountyFactory(name="بم")
+    f.HomeBusinessFactory(commitment=commitment, county=kerman, status="active", jobs=3)
+    f.HomeBusinessFactory(commitment=commitment, county=kerman, status="active", jobs=2)
+    f.HomeBusinessFactory(commitment=commitment, county=kerman, status="inactive", jobs=4)
+    f.HomeBusinessFactory(commitment=commitment, county=bam, status="semi_closed", jobs=1)
+
+    # when
+    with django_assert_num_queries(1):
+        rows = rs.pathology_breakdown(HomeBusiness.objects.all(), "county")
+
+    # then the larger county comes first
+    assert rows == [
+        {"label": "کرمان", "active": 2, "semi_closed": 0, "inactive": 1, "total": 3, "jobs_active": 5, "jobs_total": 9},
+        {"label": "بم", "active": 0, "semi_closed": 1, "inactive": 0, "total": 1, "jobs_active": 0, "jobs_total": 1},
+    ]
+
+
+def test_pathology_breakdown_by_commitment_keeps_only_the_given_businesses(commitment, other_commitment):
+    f.HomeBusinessFactory(commitment=commitment, status="active", jobs=2)
+    f.HomeBusinessFactory(commitment=other_commitment, status="inactive", jobs=7)
+
+    rows = rs.pathology_breakdown(HomeBusiness.objects.filter(commitment=commitment), "commitment")
+
+    assert rows == [
+        {
+            "label": "تفاهم‌نامه آزمایشی",
+            "active": 1,
+            "semi_closed": 0,
+            "inactive": 0,
+            "total": 1,
+            "jobs_active": 2,
+            "jobs_total": 2,
+        }
+    ]
+
+
+def test_pathology_breakdown_by_sector_and_unknown_key():
+    assert rs.pathology_breakdown(HomeBusiness.objects.all(), "sector") == []
+    with pytest.raises(ValueError):
+        rs.pathology_breakdown(HomeBusiness.objects.all(), "province")
+
+
+def test_reason_counts_reads_the_latest_check_of_non_active_businesses(commitment, django_assert_num_queries):
+    # given: one business closed for financing after an earlier marketing problem,
+    # one half-closed for marketing, one that recovered (active now: not counted)
+    business(
+        commitment,
+        J(1403, 1, 1),
+        [(J(1403, 6, 1), "semi_closed", "marketing"), (J(1403, 9, 1), "inactive", "financing")],
+    )
+    business(commitment, J(1403, 1, 1), [(J(1403, 7, 1), "semi_closed", "marketing")])
+    business(commitment, J(1403, 1, 1), [(J(1403, 2, 1), "inactive", "training"), (J(1403, 5, 1), "active", "")])
+
+    with django_assert_num_queries(1):
+        rows = rs.reason_counts(HomeBusiness.objects.all())
+
+    assert rows == [
+        {"reason": "marketing", "label": "بازاریابی و فروش", "semi_closed": 1, "inactive": 0, "total": 1},
+        {"reason": "financing", "label": "تأمین مالی", "semi_closed": 0, "inactive": 1, "total": 1},
+        {"reason": "raw_materials", "label": "مواد اولیه", "semi_closed": 0, "inactive": 0, "total": 0},
+        {"reason": "training", "label": "آموزش", "semi_closed": 0, "inactive": 0, "total": 0},
+        {"reason": "other", "label": "سایر", "semi_closed": 0, "inactive": 0, "total": 0},
+    ]
+
+
+def test_reason_counts_names_non_active_businesses_without_a_check_unknown(commitment):
+    f.HomeBusinessFactory(commitment=commitment, status="inactive")
+
+    rows = rs.reason_counts(HomeBusiness.objects.all())
+
+    assert rows[-1] == {"reason": "", "label": "نامشخص", "semi_closed": 0, "inactive": 1, "total": 1}
+
+
+# ---------------------------------------------------------------- Jalali months
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (J(1404, 1, 10), 3, J(1404, 4, 10)),
+        (J(1404, 6, 31), 1, J(1404, 7, 30)),  # Mehr has 30 days
+        (J(1403, 12, 30), 12, J(1404, 12, 29)),  # 1404 is not a leap year
+        (J(1404, 10, 15), 6, J(1405, 4, 15)),  # over the new year
+    ],
+)
+def test_add_jalali_months(start, months, expected):
+    assert rs.add_jalali_months(start, months) == expected
+
+
+def test_latest_start_reaching_today():
+    assert rs._latest_start_reaching(1, J(1404, 7, 30)) == J(1404, 6, 31)
+    assert rs._latest_start_reaching(1, J(1404, 7, 29)) == J(1404, 6, 29)
+    assert rs._latest_start_reaching(3, J(1404, 10, 4)) == J(1404, 7, 4)
+
+
+# ---------------------------------------------------------------- cohorts
+
+
+@pytest.fixture
+def cohorts(commitment, other_commitment):
+    """Farvardin 1404: three businesses; Tir 1404: two; nothing in between."""
+    business(  # active at 3 months, inactive by 6
+        commitment,
+        J(1404, 1, 10),
+        [(J(1404, 3, 20), "active", ""), (J(1404, 6, 15), "inactive", "financing")],
+    )
+    business(  # checks exactly on both horizons (31 Tir; 30 Mehr, the clamped 31 Mehr) count
+        commitment,
+        J(1404, 1, 31),
+        [
+            (J(1404, 4, 31), "active", ""),
+            (J(1404, 7, 30), "semi_closed", "marketing"),
+            (J(1404, 8, 1), "active", ""),
+        ],
+    )
+    business(commitment, J(1404, 1, 15))  # never checked: unknown
+    business(commitment, J(1404, 4, 5), [(J(1404, 7, 1), "active", "")])
+    business(commitment, J(1404, 4, 20), [(J(1404, 7, 21), "inactive", "raw_materials")])  # after its 3-month day
+    # another commitment's business, outside the queryset under test
+    business(other_commitment, J(1404, 1, 10), [(J(1404, 2, 1), "inactive", "other")])
+    return HomeBusiness.objects.filter(commitment=commitment)
+
+
+def test_cohort_survival_follows_the_documented_definition(cohorts, django_assert_num_queries):
+    today = J(1404, 10, 4)
+
+    with django_assert_num_queries(2):
+        rows = rs.cohort_survival(cohorts, today=today)
+
+    assert [(r["label"], r["started"]) for r in rows] == [
+        ("فروردین ۱۴۰۴", 3),
+        ("اردیبهشت ۱۴۰۴", 0),
+        ("خرداد ۱۴۰۴", 0),
+        ("تیر ۱۴۰۴", 2),
+    ]
+    farvardin, tir = rows[0], rows[3]
+    assert (farvardin["year"], farvardin["month"]) == (1404, 1)
+    assert farvardin["survival"] == {
+        3: {"eligible": 2, "active": 2, "share": 1.0, "unknown": 1},
+        6: {"eligible": 2, "active": 0, "share": 0.0, "unknown": 1},
+        12: {"eligible": 0, "active": 0, "share": None, "unknown": 0},  # 1405/01/10 is ahead
+    }
+    # Tir: 5 Mehr and 20 Mehr have passed; the 21 Mehr check is after the second's horizon
+    assert tir["survival"][3] == {"eligible": 1, "active": 1, "share": 1.0, "unknown": 1}
+    assert tir["survival"][6] == {"eligible": 0, "active": 0, "share": None, "unknown": 0}
+    assert rows[1]["survival"][3] == {"eligible": 0, "active": 0, "share": None, "unknown": 0}
+
+
+def test_cohort_survival_a_day_later_counts_the_later_horizon(cohorts):
+    # 1404/10/05 is the 6-month day of the business started on 1404/04/05
+    rows = rs.cohort_survival(cohorts, months=(6,), today=J(1404, 10, 5))
+
+    assert rows[3]["survival"][6] == {"eligible": 1, "active": 1, "share": 1.0, "unknown": 0}
+
+
+def test_survival_overall_sums_the_cohorts(cohorts):
+    totals = rs.survival_overall(cohorts, months=(3, 6, 12), today=J(1404, 10, 4))
+
+    assert totals == {
+        3: {"eligible": 3, "active": 3, "share": 1.0, "unknown": 2},
+        6: {"eligible": 2, "active": 0, "share": 0.0, "unknown": 1},
+        12: {"eligible": 0, "active": 0, "share": None, "unknown": 0},
+    }
+
+
+def test_cohort_survival_of_nothing():
+    assert rs.cohort_survival(HomeBusiness.objects.none()) == []
+    assert rs.survival_overall(HomeBusiness.objects.none()) == {
+        6: {"eligible": 0, "active": 0, "share": None, "unknown": 0},
+        12: {"eligible": 0, "active": 0, "share": None, "unknown": 0},
+    }

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+
+urlpatterns = [
+    path("", views.business_list, name="list"),
+    path("new/", views.business_create, name="create"),
+    path("import/", views.business_import, name="import"),
+    path("export/", views.business_export, name="export"),
+    path("cohorts/", views.cohorts, name="cohorts"),
+    path("worklist/", views.worklist, name="worklist"),
+    path("<int:pk>/", views.business_detail, name="detail"),
+    path("<int:pk>/checks/", views.check_create, name="check_create"),
+]

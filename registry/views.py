@@ -1,0 +1,280 @@
+"""Pages of the home-business registry: list, business, checks, import/export, cohorts, worklist.
+
+Thin views: access through the selectors (a business that is not yours is a 404 like
+a missing one), writes through services or the import engine.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F, Subquery
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from commitments.selectors import can_report_on, commitments_reportable_by, reader_scope
+from core import charts, figure_cache, persian
+from core.forms import add_service_errors
+from core.history import change_rows
+from core.roles import is_official
+
+from . import figures, imports, services
+from .figures import business_status_counts
+from .filters import BusinessFilter
+from .forms import BusinessForm, CheckForm, ImportForm
+from .models import ContinuityCheck, HomeBusiness
+from .selectors import (
+    business_get_visible,
+    businesses_visible_to,
+    businesses_without_recent_check,
+    latest_check_subquery,
+)
+
+PAGE_SIZE = 50
+WORKLIST_MONTHS = 6
+
+
+def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE, count: int | None = None):
+    paginator = Paginator(queryset, size)
+    if count is not None:
+        # Already known (from the cached status counts): saves a COUNT(*) over the registry.
+        paginator.count = count
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+def _filters_key(request: HttpRequest) -> list:
+    """The filters in the address, for a cache key (the page number is not a filter)."""
+    return sorted((k, v) for k, v in request.GET.lists() if k != "page")
+
+
+def _filtered(request: HttpRequest) -> BusinessFilter:
+    businesses = businesses_visible_to(request.user).select_related("commitment", "county", "sector")
+    return BusinessFilter(request.GET or None, queryset=businesses, user=request.user)
+
+
+def _require_some_reportable(user) -> None:
+    if not commitments_reportable_by(user).exists():
+        raise PermissionDenied("ثبت کسب‌وکار با کارشناس گزارش‌دهندهٔ تعهد است.")
+
+
+@login_required
+@require_GET
+def business_list(request: HttpRequest) -> HttpResponse:
+    filterset = _filtered(request)
+    businesses = filterset.qs.order_by("-started_on", "-id")
+    # Counting a million rows is the slow part of this page: cached until the next write.
+    counts = figure_cache.cached(
+        "business_counts",
+        reader_scope(request.user),
+        _filters_key(request),
+        lambda: business_status_counts(filterset.qs),
+    )
+    page, query = _page(request, businesses, count=sum(c["count"] for c in counts.values()))
+    return render(
+        request,
+        "registry/list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query,
+            "by_status": [(label, counts[s]["count"]) for s, label in HomeBusiness.Status.choices if s in counts],
+        },
+    )
+
+
+@login_required
+@require_GET
+def business_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    business = business_get_visible(request.user, pk)
+    return _render_detail(request, business, CheckForm(initial={"checked_on": persian.local_today()}))
+
+
+def _render_detail(request, business: HomeBusiness, form, status: int = 200) -> HttpResponse:
+    checks = business.checks.select_related("checked_by").order_by("-checked_on", "-id")
+    return render(
+        request,
+        "registry/detail.html",
+        {
+            "business": business,
+            "checks": checks,
+            "form": form if can_report_on(request.user, business.commitment) else None,
+            # Officials read who changed the business and its checks, when and why.
+            "history": (
+                change_rows(
+                    HomeBusiness.history.filter(id=business.pk),
+                    ContinuityCheck.history.filter(business_id=business.pk),
+                )
+                if is_official(request.user)
+                else None
+            ),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def business_create(request: HttpRequest) -> HttpResponse:
+    _require_some_reportable(request.user)
+    commitments = commitments_reportable_by(request.user)
+    form = BusinessForm(request.POST or None, commitments=commitments)
+    if request.method == "POST" and form.is_valid():
+        try:
+            business = services.business_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"کسب‌وکار «{business.reference_code}» ثبت شد.")
+            return redirect("registry:detail", pk=business.pk)
+    return render(request, "registry/create.html", {"form": form})
+
+
+@login_required
+@require_POST
+def check_create(request: HttpRequest, pk: int) -> HttpResponse:
+    business = business_get_visible(request.user, pk)
+    if not can_report_on(request.user, business.commitment):
+        raise PermissionDenied("ثبت پایش با کارشناس گزارش‌دهندهٔ این تعهد است.")
+    form = CheckForm(request.POST)
+    if form.is_valid():
+        try:
+            services.continuity_check_create(actor=request.user, business=business, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "پایش ثبت شد.")
+            return redirect("registry:detail", pk=business.pk)
+    business.refresh_from_db()
+    return _render_detail(request, business, form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def business_import(request: HttpRequest) -> HttpResponse:
+    _require_some_reportable(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = imports.import_businesses(actor=request.user, upload=upload, filename=upload.name)
+        if result.ok:
+            messages.success(
+                request, f"{persian.format_number(result.created)} کسب‌وکار از فایل «{upload.name}» ثبت شد."
+            )
+            return redirect("registry:list")
+    return render(
+        request,
+        "registry/import.html",
+        {
+            "form": form,
+            "result": result,
+            "columns": imports.COLUMNS,
+            "commitments": commitments_reportable_by(request.user).order_by("id"),
+        },
+        status=400 if result is not None else 200,
+    )
+
+
+@login_required
+@require_GET
+def business_export(request: HttpRequest) -> HttpResponse:
+    businesses = _filtered(request).qs
+    stamp = persian.format_jalali(persian.local_today(), "%Y-%m-%d", digits="ascii")
+    if request.GET.get("format") == "csv":
+        response = StreamingHttpResponse(imports.export_csv_chunks(businesses), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="businesses-{stamp}.csv"'
+        return response
+    target = tempfile.TemporaryFile()
+    imports.export_xlsx(businesses, target)
+    target.seek(0)
+    return FileResponse(
+        target,
+        as_attachment=True,
+        filename=f"businesses-{stamp}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+@require_GET
+def cohorts(request: HttpRequest) -> HttpResponse:
+    filterset = _filtered(request)
+    for name in ("status", "code"):
+        # Survival reads the whole cohort; a status or code filter would bias it.
+        filterset.filters.pop(name, None)
+        filterset.form.fields.pop(name, None)
+    businesses = filterset.qs
+    months = (3, 6, 12)
+    today = persian.local_today()
+    # Seconds of work over every business and check at province scale: cached until
+    # the next write (at most a minute), per reader's commitments and filters.
+    rows, reasons = figure_cache.cached(
+        "cohorts",
+        reader_scope(request.user),
+        {"filters": _filters_key(request), "today": today, "months": months},
+        lambda: (
+            figures.cohort_survival(businesses, months=months, today=today),
+            figures.reason_counts(businesses),
+        ),
+    )
+    overall = figures.survival_totals(rows, months=months)
+    for row in rows:
+        row["cells"] = [(n, _with_percent(row["survival"][n])) for n in months]
+    return render(
+        request,
+        "registry/cohorts.html",
+        {
+            "filter": filterset,
+            "rows": rows,
+            "months": months,
+            "overall": [(n, _with_percent(overall[n])) for n in months],
+            "colspan": 2 + 2 * len(months),
+            "chart": _without_inline_styles(charts.survival_columns(rows, months=months)),
+            "reasons": reasons,
+            "today": today,
+        },
+    )
+
+
+def _without_inline_styles(html: str) -> SafeString:
+    # The chart carries inline styles for WeasyPrint; the site's CSP blocks them in a
+    # browser (one console violation each), and static/css/registry.css styles the
+    # same kj-* classes, so the page drops them.
+    return mark_safe(re.sub(r'\sstyle="[^"]*"', "", str(html)))
+
+
+def _with_percent(cell: dict) -> dict:
+    return {**cell, "percent": None if cell["share"] is None else 100 * cell["share"]}
+
+
+@login_required
+@require_GET
+def worklist(request: HttpRequest) -> HttpResponse:
+    """The reporter's businesses that started more than six months ago and have had no
+    check in the last six months; never checked first, then the longest unchecked."""
+    today = persian.local_today()
+    since = figures.add_jalali_months(today, -WORKLIST_MONTHS)
+    last_check = latest_check_subquery().values("checked_on")[:1]
+    mine = HomeBusiness.objects.filter(commitment__in=commitments_reportable_by(request.user), started_on__lte=since)
+    due = (
+        businesses_without_recent_check(mine, since=since)
+        .select_related("commitment", "county", "sector")
+        .annotate(last_checked=Subquery(last_check, output_field=HomeBusiness._meta.get_field("started_on")))
+        .order_by(F("last_checked").asc(nulls_first=True), "started_on", "id")
+    )
+    page, query = _page(request, due)
+    return render(
+        request,
+        "registry/worklist.html",
+        {"page": page, "query": query, "since": since, "months": WORKLIST_MONTHS, "today": today},
+    )

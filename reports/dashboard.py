@@ -1,0 +1,93 @@
+"""The dashboard: the province's figures for officials, a reporter's own for staff.
+
+Its sums come from reports.figures, the same function the deadline reports read, so the
+page and the paper cannot disagree.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+from commitments import selectors as commitment_selectors
+from commitments.models import ProgressEntry
+from core import charts, figure_cache, persian
+from core.roles import is_chamber_staff, is_official
+
+from . import figures
+from .filters import DashboardFilter
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    visible = commitment_selectors.commitments_visible_to(user)
+    filterset = DashboardFilter(request.GET or None, queryset=visible)
+    # Unbound (no filter in the URL) shows everything visible; an invalid filter shows nothing
+    # and its errors, rather than silently ignoring what the person asked for.
+    commitments = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else visible.none()
+    today = persian.local_today()
+    # The sums over every entry and business, cached until the next write (at most a
+    # minute); keyed by exactly which commitments are shown.
+    shared = figure_cache.cached(
+        "dashboard",
+        figure_cache.scope_of(commitments) if filterset.is_bound else commitment_selectors.reader_scope(user),
+        {"today": today, "filtered": bool(request.GET)},
+        lambda: _dashboard_figures(commitments, today, filtered=bool(request.GET)),
+    )
+    reportable = []
+    returned = []
+    if is_chamber_staff(user) or user.is_superuser:
+        reportable = list(commitment_selectors.commitments_reportable_by(user).select_related("organization"))
+        returned = list(
+            ProgressEntry.objects.filter(entered_by=user, status=ProgressEntry.Status.REJECTED).select_related(
+                "commitment"
+            )[:20]
+        )
+    context = {
+        "filterset": filterset,
+        "filtered": bool(request.GET),
+        **shared,
+        "milestones": commitment_selectors.upcoming_milestones(user, today=today, limit=12),
+        "reportable": reportable,
+        "returned": returned,
+        "today": today,
+        "scoped": not is_official(user),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+def _dashboard_figures(commitments, today, *, filtered: bool) -> dict:
+    """Everything on the dashboard that depends on the commitments shown, not on the reader.
+
+    The commitment table (hundreds of rows, a progress bar each) is cached rendered:
+    drawing it again on every visit cost more than all the dashboard's SQL.
+    """
+    numbers = figures.dashboard_figures(commitments, today)
+    ladder = numbers.pop("figures")
+    for fig in ladder:
+        fig.outlook = fig.forecast(today)
+    by_org, by_county, by_sector = numbers["by_org"], numbers["by_county"], numbers["by_sector"]
+    return {
+        **numbers,
+        "ladder_html": render_to_string("reports/_ladder.html", {"figures": ladder, "filtered": filtered}),
+        "chart_targets": charts.target_vs_realised(
+            [
+                {"label": ("↲ " * f.depth) + f.commitment.title, "target": f.target, "realised": f.realised}
+                for f in ladder[:20]
+            ],
+            inline=False,
+        ),
+        "chart_months": charts.monthly_columns(numbers["months"], inline=False),
+        "chart_county": charts.horizontal_bars(
+            [{"label": r["label"], "value": r["jobs"]} for r in by_county[:15]], inline=False
+        ),
+        "chart_sector": charts.horizontal_bars(
+            [{"label": r["label"], "value": r["jobs"]} for r in by_sector[:15]], inline=False
+        ),
+        "chart_org": charts.horizontal_bars(
+            [{"label": r["label"], "value": r["jobs"]} for r in by_org[:15]], inline=False
+        ),
+    }
