@@ -238,7 +238,10 @@ class Command(BaseCommand):
         official.groups.add(officials)
         staff.groups.add(chamber_staff)
         for commitment in staff_commitments:
-            commitment.reporters.add(staff)
+            # add() of a reporter already there still signals an m2m change, and the
+            # history would record a «تغییر» that changed nothing.
+            if not commitment.reporters.filter(pk=staff.pk).exists():
+                commitment.reporters.add(staff)
 
         changed = []
         for user in (admin, official, staff):
