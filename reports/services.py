@@ -13,6 +13,7 @@ import datetime
 import logging
 from dataclasses import dataclass, field
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,7 @@ from django.utils import timezone
 from commitments.models import Milestone
 from core import persian
 from core.roles import OFFICIALS_GROUP, is_official
+from core.writes import stamp
 
 from .models import DeadlineRule, Report
 from .selectors import can_request_reports
@@ -32,9 +34,7 @@ from .selectors import can_request_reports
 logger = logging.getLogger(__name__)
 
 
-def _stamp(obj, actor, reason: str) -> None:
-    obj._history_user = actor
-    obj._change_reason = reason[:100] if reason else ""
+BUILD_TASK = "reports.tasks.build_report_task"
 
 
 def enqueue_build(report_id: int) -> bool:
@@ -44,10 +44,10 @@ def enqueue_build(report_id: int) -> bool:
     periodic task, and every later request) sends it once Redis is back: nothing is
     lost and nothing half-built is written.
     """
-    from .tasks import build_report_task
-
+    # Looked up by name in Celery's registry rather than imported: reports.tasks imports
+    # this module, and the tasks are the only place that may know both.
     try:
-        build_report_task.apply_async(args=[report_id], queue=settings.REPORT_QUEUE)
+        current_app.tasks[BUILD_TASK].apply_async(args=[report_id], queue=settings.REPORT_QUEUE)
     except Exception:
         logger.exception("report %s: could not reach the broker; stays pending until it is resent", report_id)
         return False
@@ -109,7 +109,7 @@ def report_create(
         schedule_key=schedule_key,
     )
     report.full_clean()
-    _stamp(report, actor, reason)
+    stamp(report, actor, reason)
     report.save()
     return report
 
