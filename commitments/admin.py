@@ -1,19 +1,18 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from core import persian
+from core import glossary, persian
 from core.admin import (
     PersianAdminMixin,
     PersianTabularInline,
     jalali_month_filter,
 )
 
-from . import services
+from . import figures, services
 from .forms import check_evidence
 from .models import Commitment, Milestone, ProgressEntry
 
@@ -114,20 +113,6 @@ class CommitmentAdminForm(forms.ModelForm):
                 self.add_error(None, exc)
 
 
-def _verified_sum(*filters):
-    return Coalesce(
-        Subquery(
-            ProgressEntry.objects.filter(*filters, status=ProgressEntry.Status.VERIFIED)
-            .order_by()
-            .values("status")
-            .annotate(n=Sum("jobs_created"))
-            .values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
 @admin.register(Commitment)
 class CommitmentAdmin(PersianAdminMixin, SimpleHistoryAdmin):
     form = CommitmentAdminForm
@@ -148,23 +133,27 @@ class CommitmentAdmin(PersianAdminMixin, SimpleHistoryAdmin):
     inlines = [MilestoneInline, ProgressEntryInline]
 
     def get_queryset(self, request):
-        # Realised counts the commitment's own verified entries and its tranches'.
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("organization", "program")
-            .annotate(realised_jobs=_verified_sum(Q(commitment=OuterRef("pk")) | Q(commitment__parent=OuterRef("pk"))))
-        )
+        return super().get_queryset(request).select_related("organization", "program")
 
-    @admin.display(description="محقق شده", ordering="realised_jobs")
+    def get_changelist_instance(self, request):
+        # The list's تحقق‌یافته and باقی‌مانده are the ladder's (commitments.figures), for
+        # the page's rows and their tranches at once: the same numbers as every page.
+        changelist = super().get_changelist_instance(request)
+        ids = [c.pk for c in changelist.result_list]
+        family = Commitment.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids) | Q(parent__parent_id__in=ids))
+        by_id = {f.commitment.pk: f for f in figures.commitment_figures(family)}
+        for c in changelist.result_list:
+            c.figures = by_id.get(c.pk)
+        return changelist
+
+    @admin.display(description=glossary.label("realised"))
     def realised_display(self, obj):
-        return persian.format_number(obj.realised_jobs)
+        return persian.format_number(obj.figures.realised) if getattr(obj, "figures", None) else "—"
 
-    @admin.display(description="باقی‌مانده")
+    @admin.display(description=glossary.label("remaining"))
     def remaining_display(self, obj):
-        if obj.jobs_target is None:
-            return "—"
-        return persian.format_number(max(obj.jobs_target - obj.realised_jobs, 0))
+        fig = getattr(obj, "figures", None)
+        return "—" if fig is None or fig.remaining is None else persian.format_number(fig.remaining)
 
     actions = ["cancel_selected"]
 

@@ -58,9 +58,17 @@ class CommitmentFigures:
         )
 
 
+# Beyond this a finishing date says nothing an official can use (and, at a pace of a
+# few jobs a year, lies past the calendar's end): the forecast says «بیش از N سال».
+FORECAST_HORIZON_YEARS = 10
+
+
 def forecast(*, target, realised, started, due, today=None) -> dict:
+    """Where the current pace leads: projected jobs by the due day, on track or not, and
+    when the target would be reached (`finish_on`, or `finish_label` «بیش از N سال با
+    آهنگ فعلی» when that is more than FORECAST_HORIZON_YEARS away)."""
     today = today or persian.local_today()
-    result = {"projected": None, "on_track": None, "label": "نامعلوم", "finish_on": None}
+    result = {"projected": None, "on_track": None, "label": "نامعلوم", "finish_on": None, "finish_label": ""}
     if not target:
         result["label"] = "بدون هدف"
         return result
@@ -74,16 +82,27 @@ def forecast(*, target, realised, started, due, today=None) -> dict:
     pace = realised / elapsed
     total_days = (due - started).days + 1
     projected = int(pace * total_days)
-    finish_on = None
+    finish_on, finish_label = None, ""
     if pace > 0:
-        finish_on = started + datetime.timedelta(days=int(target / pace))
+        days_left = (target - realised) / pace
+        if days_left > FORECAST_HORIZON_YEARS * 365.25:
+            finish_label = f"بیش از {persian.format_number(int(days_left // 365.25))} سال با آهنگ فعلی"
+        else:
+            finish_on = today + datetime.timedelta(days=int(days_left))
+            finish_label = persian.format_jalali(finish_on)
     on_track = projected >= target
     if today > due:
         label = "مهلت گذشته"
         on_track = False
     else:
         label = "در مسیر" if on_track else "عقب از برنامه"
-    return {"projected": projected, "on_track": on_track, "label": label, "finish_on": finish_on}
+    return {
+        "projected": projected,
+        "on_track": on_track,
+        "label": label,
+        "finish_on": finish_on,
+        "finish_label": finish_label,
+    }
 
 
 def _verified_jobs_by_commitment(commitment_ids) -> dict[int, dict]:

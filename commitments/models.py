@@ -11,6 +11,9 @@ class Commitment(models.Model):
         MOU = "mou", "تفاهم‌نامه"
         AGREEMENT = "agreement", "قرارداد"
         PLEDGE = "pledge", "تعهد"
+        # Not a promise: the record that holds the jobs created before the system (شغل
+        # پایه). It has no target and is left out of every commitment figure.
+        BASELINE = "baseline", "رقم پایه (پیش از سامانه)"
 
     class Status(models.TextChoices):
         PREPARED = "prepared", "آماده امضا"
@@ -59,7 +62,7 @@ class Commitment(models.Model):
         ordering = ["program_id", "parent_id", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="prepared") | Q(jobs_target__isnull=False),
+                condition=Q(status="prepared") | Q(instrument="baseline") | Q(jobs_target__isnull=False),
                 name="commitment_target_required_after_prepared",
                 violation_error_message="تعهدی که از مرحله «آماده امضا» گذشته باید هدف اشتغال داشته باشد.",
             ),
@@ -73,7 +76,8 @@ class Commitment(models.Model):
                 name="commitment_status_valid",
             ),
             models.CheckConstraint(
-                condition=Q(instrument__in=["mou", "agreement", "pledge"]), name="commitment_instrument_valid"
+                condition=Q(instrument__in=["mou", "agreement", "pledge", "baseline"]),
+                name="commitment_instrument_valid",
             ),
             models.CheckConstraint(
                 condition=~Q(parent=F("id")),
@@ -90,6 +94,10 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_baseline_record(self) -> bool:
+        return self.instrument == self.Instrument.BASELINE
 
 
 class Milestone(models.Model):

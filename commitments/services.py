@@ -166,6 +166,10 @@ def progress_entry_create(
     evidence=None,
 ) -> ProgressEntry:
     require_reporter(actor, commitment)
+    if commitment.is_baseline_record:
+        raise ValidationError(
+            "«شغل پایه» رقم پیش از سامانه است و گزارش پیشرفت تازه نمی‌گیرد؛ گزارش را روی تعهد مربوط ثبت کنید."
+        )
     if commitment.status in (Commitment.Status.PREPARED, Commitment.Status.CANCELLED):
         raise ValidationError(f"برای تعهدی با وضعیت «{commitment.get_status_display()}» گزارش پیشرفت ثبت نمی‌شود.")
     entry = ProgressEntry(
@@ -273,6 +277,8 @@ def progress_entry_create_baseline(
     """A figure realised before the tracker existed, entered and verified by an admin."""
     if not actor.is_superuser:
         raise PermissionDenied("فقط مدیر سامانه رقم پایه ثبت می‌کند.")
+    if not commitment.is_baseline_record:
+        raise ValidationError("شغل پایه فقط روی رکورد «رقم پایه (پیش از سامانه)» ثبت می‌شود، نه روی یک تعهد.")
     entry = ProgressEntry(
         commitment=commitment,
         period_end=period_end,

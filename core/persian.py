@@ -116,6 +116,18 @@ def format_number(value: int | float | Decimal | None, decimals: int = 0) -> str
     return persian_digits(text)
 
 
+def format_percent(value: int | float | Decimal | None) -> str:
+    """٪۲۵٫۸ from 25.8, ٪۱۰ from 10 (one decimal, none when it is zero); «—» for None.
+
+    The one way a percentage is written, on pages, in PDFs and in charts, so the same
+    figure never reads ٪۲۵٫۸ on one page and ٪۲۶ on the next.
+    """
+    if value is None:
+        return "—"
+    rounded = round(float(value), 1)
+    return "٪" + format_number(rounded, 0 if rounded == int(rounded) else 1)
+
+
 def local_today() -> datetime.date:
     """Today in Tehran, whatever the server's clock zone is."""
     return timezone.localdate()

@@ -5,3 +5,8 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = "گزارش‌ها"
+
+    def ready(self):
+        # Registers the Celery tasks in every process, not only the worker (which
+        # autodiscovers them): reports.services enqueues a build by the task's name.
+        from . import tasks  # noqa: F401

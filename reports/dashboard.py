@@ -29,13 +29,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # and its errors, rather than silently ignoring what the person asked for.
     commitments = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else visible.none()
     today = persian.local_today()
+    county = filterset.form.cleaned_data.get("county") if filterset.is_bound and filterset.is_valid() else None
     # The sums over every entry and business, cached until the next write (at most a
-    # minute); keyed by exactly which commitments are shown.
+    # minute); keyed by exactly which commitments are shown and the county counted.
     shared = figure_cache.cached(
         "dashboard",
         figure_cache.scope_of(commitments) if filterset.is_bound else commitment_selectors.reader_scope(user),
-        {"today": today, "filtered": bool(request.GET)},
-        lambda: _dashboard_figures(commitments, today, filtered=bool(request.GET)),
+        {"today": today, "filtered": bool(request.GET), "county": county.pk if county else None},
+        lambda: _dashboard_figures(commitments, today, filtered=bool(request.GET), county=county),
     )
     reportable = []
     returned = []
@@ -54,18 +55,33 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reportable": reportable,
         "returned": returned,
         "today": today,
-        "scoped": not is_official(user),
+        # Every card shows the commitments above it; where that is not the whole
+        # province, the cards say so, and the programme's percentage (its 12,000 target
+        # is the province's) is not set against a part of it.
+        "whole_province": is_official(user) and not request.GET,
+        "scope_note": _scope_note(user, filtered=bool(request.GET), county=county),
     }
     return render(request, "reports/dashboard.html", context)
 
 
-def _dashboard_figures(commitments, today, *, filtered: bool) -> dict:
+def _scope_note(user, *, filtered: bool, county) -> str:
+    parts = []
+    if not is_official(user):
+        parts.append("فقط تعهدهایی که شما گزارش‌دهندهٔ آن‌ها هستید")
+    if filtered:
+        parts.append("فقط تعهدهای پالایش‌شده")
+    if county is not None:
+        parts.append(f"فقط گزارش‌ها و کسب‌وکارهای شهرستان {county.name}")
+    return ("همهٔ ارقام این صفحه: " + "، ".join(parts) + ".") if parts else ""
+
+
+def _dashboard_figures(commitments, today, *, filtered: bool, county=None) -> dict:
     """Everything on the dashboard that depends on the commitments shown, not on the reader.
 
     The commitment table (hundreds of rows, a progress bar each) is cached rendered:
     drawing it again on every visit cost more than all the dashboard's SQL.
     """
-    numbers = figures.dashboard_figures(commitments, today)
+    numbers = figures.dashboard_figures(commitments, today, county=county)
     ladder = numbers.pop("figures")
     for fig in ladder:
         fig.outlook = fig.forecast(today)

@@ -11,41 +11,45 @@ import datetime
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from commitments.figures import VERIFIED, jalali_month_spans, ladder, program_row
+from commitments.figures import VERIFIED, jalali_month_spans, ladder
 from commitments.models import Commitment, ProgressEntry
 from core import persian
 from registry.models import HomeBusiness
 
 
-def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | None = None) -> dict:
+def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | None = None, *, county=None) -> dict:
     """Every sum the dashboard and the reports show, in four queries whatever the data size.
 
     The one place these numbers are computed, so a page and a report cannot disagree:
-    the commitments; verified entries by commitment (baseline apart); businesses by
-    commitment (active and all); verified entries by county and sector with one column
-    per Jalali month (the last twelve up to `today`). Organisations and programmes come
-    from the commitments already loaded.
+    the commitments; verified entries by commitment (شغل پایه apart); businesses by
+    commitment; verified entries by county and sector with one column per Jalali month
+    (the last twelve up to `today`). Organisations and programmes come from the
+    commitments already loaded. With `county`, the entries and businesses counted are
+    that county's only, so every card on a county's dashboard is the county's.
 
-    Keys: figures (the ladder, as commitment_figures), programs (target, baseline, new,
-    remaining per programme), realised, active, ever_created, by_org / by_county /
-    by_sector ({label, jobs, credit}, most jobs first), months ({year, month, label, jobs}).
+    Keys (words: core.glossary): figures (the ladder of the commitments, the baseline
+    record left out), programs (programme_figures per programme), new_jobs, baseline_jobs,
+    pledged, still_active, registered_jobs, by_org / by_county / by_sector
+    ({label, jobs, credit} of new jobs, most jobs first), months ({year, month, label, jobs}).
     """
     today = today or persian.local_today()
     items = list(commitments.select_related("organization", "program", "parent").order_by("id"))
     ids = [c.id for c in items]
+    place = {"county": county} if county is not None else {}
 
     verified_rows = (
-        ProgressEntry.objects.filter(status=VERIFIED, commitment_id__in=ids)
+        ProgressEntry.objects.filter(status=VERIFIED, commitment_id__in=ids, **place)
         .values("commitment_id")
         .annotate(
-            jobs=Sum("jobs_created"),
-            credit=Sum("credit_paid"),
+            # A commitment's figures never hold the baseline: "jobs" is new jobs only.
+            jobs=Coalesce(Sum("jobs_created", filter=Q(is_baseline=False)), 0),
+            credit=Coalesce(Sum("credit_paid", filter=Q(is_baseline=False)), 0),
             baseline=Coalesce(Sum("jobs_created", filter=Q(is_baseline=True)), 0),
         )
     )
     verified = {r["commitment_id"]: r for r in verified_rows}
     business_rows = (
-        HomeBusiness.objects.filter(commitment_id__in=ids)
+        HomeBusiness.objects.filter(commitment_id__in=ids, **place)
         .values("commitment_id")
         .annotate(
             active=Coalesce(Sum("jobs", filter=Q(status=HomeBusiness.Status.ACTIVE)), 0),
@@ -53,7 +57,8 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
         )
     )
     businesses = {r["commitment_id"]: r for r in business_rows}
-    figures = ladder(items, verified)
+    promises = [c for c in items if not c.is_baseline_record]
+    figures = ladder(promises, verified)
 
     spans = jalali_month_spans(today, 12)
     month_sums = {
@@ -61,7 +66,7 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
         for i, (_, _, start, end) in enumerate(spans)
     }
     places = (
-        ProgressEntry.objects.filter(status=VERIFIED, commitment_id__in=ids)
+        ProgressEntry.objects.filter(status=VERIFIED, is_baseline=False, commitment_id__in=ids, **place)
         .values("county__name", "sector__name")
         .annotate(jobs=Sum("jobs_created"), credit=Sum("credit_paid"), **month_sums)
     )
@@ -77,31 +82,27 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
             month_jobs[i] += row[f"m{i}"]
 
     by_org: dict[str, dict] = {}
-    programs: dict[int, dict] = {}
     for c in items:
         row = verified.get(c.id)
-        program = programs.setdefault(c.program_id, {"program": c.program, "baseline": 0, "new": 0})
-        if row is None:
+        if row is None or not row["jobs"]:
             continue
         cell = by_org.setdefault(c.organization.name, {"jobs": 0, "credit": 0})
-        cell["jobs"] += row["jobs"] or 0
-        cell["credit"] += row["credit"] or 0
-        program["baseline"] += row["baseline"]
-        program["new"] += (row["jobs"] or 0) - row["baseline"]
+        cell["jobs"] += row["jobs"]
+        cell["credit"] += row["credit"]
 
     def ranked(totals: dict[str, dict]) -> list[dict]:
         rows = [{"label": label, **cell} for label, cell in totals.items()]
         return sorted(rows, key=lambda r: (-r["jobs"], r["label"]))
 
+    programs = programme_figures(items, figures, verified)
     return {
         "figures": figures,
-        "programs": [
-            program_row(p["program"], p["baseline"], p["new"])
-            for p in sorted(programs.values(), key=lambda p: (-p["program"].starts_on.toordinal(), p["program"].name))
-        ],
-        "realised": sum((r["jobs"] or 0) for r in verified.values()),
-        "active": sum(r["active"] for r in businesses.values()),
-        "ever_created": sum(r["all_jobs"] for r in businesses.values()),
+        "programs": programs,
+        "new_jobs": sum(p["new_jobs"] for p in programs),
+        "baseline_jobs": sum(p["baseline_jobs"] for p in programs),
+        "pledged": sum(p["pledged"] for p in programs),
+        "still_active": sum(r["active"] for r in businesses.values()),
+        "registered_jobs": sum(r["all_jobs"] for r in businesses.values()),
         "by_org": ranked(by_org),
         "by_county": ranked(by_county),
         "by_sector": ranked(by_sector),
@@ -110,3 +111,38 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
             for i, (y, m, _, _) in enumerate(spans)
         ],
     }
+
+
+def programme_figures(items: list[Commitment], ladder_figures, verified: dict[int, dict]) -> list[dict]:
+    """The programme's figures (core.glossary: شغل پایه، شغل تازه، هدف شغل تازه، درصد تحقق
+    برنامه، باقی‌مانده تا هدف شغل تازه، تعهد شده), one row per programme of `items`, newest
+    programme first.
+
+    تعهد شده adds the targets of the ladder's roots only: a tranche is inside its parent's
+    target, and where the parent is not among `items` (a filter, a reporter's own view)
+    the tranche is a root itself. Cancelled commitments and the baseline record promise
+    nothing; a prepared MoU has no figure yet.
+    """
+    rows: dict[int, dict] = {}
+    for c in items:
+        row = rows.setdefault(c.program_id, {"program": c.program, "baseline_jobs": 0, "new_jobs": 0, "pledged": 0})
+        v = verified.get(c.id)
+        if v:
+            row["baseline_jobs"] += v["baseline"]
+            row["new_jobs"] += v["jobs"]
+    for fig in ladder_figures:
+        c = fig.commitment
+        if fig.depth == 0 and c.status != Commitment.Status.CANCELLED and c.jobs_target:
+            rows[c.program_id]["pledged"] += c.jobs_target
+    result = []
+    for row in sorted(rows.values(), key=lambda r: (-r["program"].starts_on.toordinal(), r["program"].name)):
+        target = row["program"].jobs_target
+        result.append(
+            {
+                **row,
+                "new_jobs_target": target,
+                "programme_remaining": max(target - row["new_jobs"], 0),
+                "programme_percent": min(100.0 * row["new_jobs"] / target, 100.0) if target else None,
+            }
+        )
+    return result

@@ -1,5 +1,5 @@
 """End to end in a real Chromium: staff enter progress typed in Persian digits, an official
-verifies it, and the dashboard's realised figure grows by exactly that amount.
+verifies it, and the dashboard's «شغل تازه» grows by exactly that amount.
 
 Screenshots (dashboard, entry form, review queue; desktop and a 390-px phone) go to
 test-artifacts/, which git ignores.
@@ -86,7 +86,7 @@ def close_date_picker(page) -> None:
 
 
 def realised(page) -> int:
-    return persian.parse_int(page.inner_text('[data-testid="realised-total"]'))
+    return persian.parse_int(page.inner_text('[data-testid="new-jobs"]'))
 
 
 def no_sideways_scroll(page) -> int:
@@ -96,10 +96,12 @@ def no_sideways_scroll(page) -> int:
 def test_staff_entry_verified_by_official_grows_the_dashboard(browser, live_server, seeded):
     ARTIFACTS.mkdir(exist_ok=True)
 
-    # given the official's dashboard opens on the seeded 14,000
+    # given the official's dashboard opens on the seeded 14,000 jobs, shown apart as
+    # «شغل پایه», and no «شغل تازه» yet
     context, page = log_in(browser, live_server, "official")
+    assert persian.parse_int(page.inner_text('[data-testid="baseline-jobs"]')) == 14_000
     before = realised(page)
-    assert before == 14_000
+    assert before == 0
     page.screenshot(path=ARTIFACTS / "dashboard-official-desktop.png", full_page=True)
     context.close()
 
@@ -135,7 +137,7 @@ def test_staff_entry_verified_by_official_grows_the_dashboard(browser, live_serv
     page.get_by_role("button", name="تأیید", exact=True).click()
     page.wait_for_selector(".msg-success")
 
-    # then the dashboard's realised figure grew by exactly 125
+    # then the dashboard's «شغل تازه» grew by exactly 125
     page.goto(f"{live_server.url}/")
     assert realised(page) == before + 125
     page.screenshot(path=ARTIFACTS / "dashboard-official-desktop-after.png", full_page=True)

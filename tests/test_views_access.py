@@ -197,4 +197,4 @@ def test_dashboard_shows_staff_only_their_commitments(client, staff, commitment,
     html = client.get(reverse("reports:dashboard")).content.decode()
     assert commitment.title in html
     assert other_commitment.title not in html
-    assert 'data-testid="realised-filtered">۰<' in html
+    assert 'data-testid="new-jobs">۰<' in html

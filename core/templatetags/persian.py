@@ -1,8 +1,10 @@
 """Display filters: Jalali dates and Persian digits. Built in to every template."""
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
 
-from core import persian
+from core import glossary, persian
 
 register = template.Library()
 
@@ -45,8 +47,30 @@ def fa_number(value, decimals=0):
 
 
 @register.filter
-def fa_percent(value, decimals=0):
-    """{{ 42.5|fa_percent }} → ٪۴۳"""
-    if value is None:
-        return "—"
-    return "٪" + persian.format_number(value, int(decimals))
+def fa_percent(value):
+    """{{ 25.8|fa_percent }} → ٪۲۵٫۸ (core.persian.format_percent)"""
+    return persian.format_percent(value)
+
+
+@register.simple_tag
+def figure(key: str, text: str = ""):
+    """{% figure "new_jobs" %} → the figure's glossary name, linked to its definition.
+
+    Every label of a headline figure on a page goes through here, so the words are the
+    glossary's and a reader is one click from what the number means. `text` replaces
+    the words where the page needs a longer phrase (it still links the definition).
+    """
+    entry = glossary.FIGURES[key]
+    return format_html(
+        '<a class="figure-label" href="{}#{}" title="{}">{}</a>',
+        reverse("glossary"),
+        entry.key,
+        entry.definition,
+        text or entry.label,
+    )
+
+
+@register.simple_tag
+def figure_name(key: str) -> str:
+    """{% figure_name "new_jobs" %} → «شغل تازه», plain text (for headings, alt text, PDFs)."""
+    return glossary.label(key)

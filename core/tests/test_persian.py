@@ -154,7 +154,7 @@ def test_template_filters():
     out = Template("{{ d|jdate }} {{ d|jdate_long }} {{ n|fa_number }} {{ p|fa_percent }}").render(
         Context({"d": datetime.date(2026, 6, 26), "n": 30000, "p": 42.4})
     )
-    assert out == "۱۴۰۵/۰۴/۰۵ ۵ تیر ۱۴۰۵ ۳۰٬۰۰۰ ٪۴۲"
+    assert out == "۱۴۰۵/۰۴/۰۵ ۵ تیر ۱۴۰۵ ۳۰٬۰۰۰ ٪۴۲٫۴"
 
 
 def test_django_number_format_groups_in_persian_locale():

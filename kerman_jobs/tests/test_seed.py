@@ -70,7 +70,13 @@ def test_seed_baseline_14000_verified_by_admin(seeded):
     entry = ProgressEntry.objects.get()
     assert entry.jobs_created == 14_000 and entry.status == "verified" and entry.is_baseline
     assert entry.entered_by.username == "admin" and entry.verified_by.username == "admin"
-    assert figures.dashboard_figures(Commitment.objects.all())["realised"] == 14_000
+    numbers = figures.dashboard_figures(Commitment.objects.all())
+    # the 14,000 are شغل پایه, apart: not new jobs, not a promise
+    assert (numbers["baseline_jobs"], numbers["new_jobs"]) == (14_000, 0)
+    # تعهد شده is Resalat's 30,000 (its Barakat 6,000 inside it) and the HQ's 15,000;
+    # never 59,000 (which would add the baseline), never 51,000 (the tranche twice)
+    assert numbers["pledged"] == 45_000
+    assert entry.commitment.is_baseline_record and entry.commitment.jobs_target is None
 
 
 def test_seed_milestones_on_next_5_tir(seeded):

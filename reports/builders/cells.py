@@ -27,7 +27,7 @@ def display(value, kind: str) -> str:
     if kind in (INT, MONEY):
         return persian.format_number(value)
     if kind == PERCENT:
-        return "٪" + persian.format_number(value, 1 if value != int(value) else 0)
+        return persian.format_percent(value)
     if kind == DATE:
         return persian.format_jalali(value)
     return isolate_latin(persian.persian_digits(value) if isinstance(value, int) else str(value))

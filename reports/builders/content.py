@@ -90,7 +90,7 @@ def timetable_totals(numbers: dict) -> dict:
     items = numbers["figures"]
     roots = [f for f in items if f.depth == 0 and f.commitment.status != Commitment.Status.CANCELLED]
     target = sum(f.target or 0 for f in roots)
-    realised = numbers["realised"]
+    realised = numbers["new_jobs"]
     return {
         "figures": items,
         "roots": roots,
@@ -164,7 +164,7 @@ def commitment_timetable(report: Report, scope: ReportScope, today: datetime.dat
             Fact("realised", "شغل محقق‌شده (تأییدشده)", totals["realised"]),
             Fact("remaining", "باقی‌مانده تا هدف", totals["remaining"]),
             Fact("percent", "درصد تحقق", totals["percent"], PERCENT),
-            Fact("active_jobs", "شغل در کسب‌وکارهای فعال", numbers["active"]),
+            Fact("active_jobs", "شغل در کسب‌وکارهای فعال", numbers["still_active"]),
         ],
         sections=[
             Section(
@@ -186,12 +186,12 @@ def commitment_timetable(report: Report, scope: ReportScope, today: datetime.dat
                         [
                             [
                                 p["program"].name,
-                                p["target"],
-                                p["baseline"],
-                                p["new"],
-                                p["realised"],
-                                p["remaining"],
-                                None if p["percent"] is None else round(p["percent"], 1),
+                                p["new_jobs_target"],
+                                p["baseline_jobs"],
+                                p["new_jobs"],
+                                p["baseline_jobs"] + p["new_jobs"],
+                                p["programme_remaining"],
+                                None if p["programme_percent"] is None else round(p["programme_percent"], 1),
                             ]
                             for p in programs
                         ],

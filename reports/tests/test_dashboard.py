@@ -48,23 +48,33 @@ def page(client, query="") -> str:
     return response.content.decode()
 
 
+def baseline_record(program):
+    return f.CommitmentFactory(
+        program=program, title="رقم پایه", status="completed", instrument="baseline", jobs_target=None
+    )
+
+
 def test_programme_card_separates_baseline_from_new_jobs(official_client, program, commitment):
     # given the 14,000 baseline and 300 new verified jobs, and 50 still awaiting review
-    baseline = f.CommitmentFactory(program=program, title="رقم پایه", status="completed", jobs_target=14_000)
-    verified(baseline, 14_000, baseline=True)
+    verified(baseline_record(program), 14_000, baseline=True)
     verified(commitment, 300)
     f.ProgressEntryFactory(commitment=commitment, jobs_created=50, status="submitted")
     html = page(official_client)
-    # then realised counts only verified jobs; the 12,000 target is for new jobs only
-    assert 'data-testid="realised-total">۱۴٬۳۰۰<' in html
-    assert 'data-testid="realised-new">۳۰۰<' in html
-    assert 'data-testid="remaining">۱۱٬۷۰۰<' in html
-    assert "۱۲٬۰۰۰" in html
+    # then شغل تازه counts only verified jobs after the baseline, the baseline stands apart,
+    # and the programme's one percentage is شغل تازه ÷ هدف شغل تازه
+    assert 'data-testid="new-jobs">۳۰۰<' in html
+    assert 'data-testid="baseline-jobs">۱۴٬۰۰۰<' in html
+    assert 'data-testid="new-jobs-target">۱۲٬۰۰۰<' in html
+    assert 'data-testid="programme-remaining">۱۱٬۷۰۰<' in html
+    assert 'data-testid="programme-percent">٪۲٫۵<' in html
+    # and the baseline is no commitment's figure: تعهد شده is the 30,000 MoU alone
+    assert 'data-testid="pledged">۳۰٬۰۰۰<' in html
+    assert "۱۴٬۳۰۰" not in html and "۴۴٬۰۰۰" not in html
 
 
 def test_remaining_is_never_negative(official_client, program, commitment):
     verified(commitment, 13_000)
-    assert 'data-testid="remaining">۰<' in page(official_client)
+    assert 'data-testid="programme-remaining">۰<' in page(official_client)
 
 
 def test_commitment_rows_show_allocation_realised_and_no_figure(official_client, program, commitment):
@@ -75,9 +85,9 @@ def test_commitment_rows_show_allocation_realised_and_no_figure(official_client,
     html = page(official_client)
     # then the parent shows 6,000 allocated, 24,000 unallocated, 1,500 realised (5 %)
     parent_row = html.split(commitment.title)[1].split("</tr>")[0]
-    assert '<td data-label="به بخش‌ها داده‌شده" class="num">۶٬۰۰۰</td>' in parent_row
+    assert '<td data-label="تخصیص‌یافته" class="num">۶٬۰۰۰</td>' in parent_row
     assert '<td data-label="بی‌تخصیص" class="num">۲۴٬۰۰۰</td>' in parent_row
-    assert '<td data-label="محقق‌شده" class="num">۱٬۵۰۰</td>' in parent_row
+    assert '<td data-label="تحقق‌یافته" class="num">۱٬۵۰۰</td>' in parent_row
     assert "٪۵" in parent_row
     # and the prepared one says «بدون رقم», not 0 %
     prepared_row = html.split("تفاهم‌نامه مس")[1].split("</tr>")[0]
@@ -145,6 +155,38 @@ def test_county_filter(official_client, commitment, other_commitment):
     assert html.count(f">{other_commitment.title}</a>") == 1
 
 
+def test_a_county_filter_applies_to_every_card(official_client, program, commitment):
+    # given one commitment with work in two counties: jobs and businesses in each
+    bam, zarand = f.CountyFactory(name="بم"), f.CountyFactory(name="زرند")
+    verified(commitment, 70, county=bam)
+    verified(commitment, 30, county=zarand)
+    f.HomeBusinessFactory(commitment=commitment, county=bam, jobs=4, status="active")
+    f.HomeBusinessFactory(commitment=commitment, county=zarand, jobs=9, status="active")
+    # when the dashboard is filtered to Bam
+    html = page(official_client, f"?county={bam.pk}")
+    # then the programme card, the ladder and the registry card count Bam's only, and say so
+    assert 'data-testid="new-jobs">۷۰<' in html
+    assert 'data-testid="still-active">۴<' in html
+    assert '<td data-label="تحقق‌یافته" class="num">۷۰</td>' in html
+    assert "فقط گزارش‌ها و کسب‌وکارهای شهرستان بم" in html
+    # and the programme's percentage (of the province's 12,000) is not set against a part
+    assert 'data-testid="programme-percent"' not in html
+    assert 'data-testid="new-jobs-target"' not in html
+
+
+def test_a_reporter_sees_their_commitments_figures_labelled_as_theirs(client, staff, program, commitment, other_commitment):
+    verified(commitment, 40)
+    verified(other_commitment, 900)
+    client.force_login(staff)
+    html = page(client)
+    # their own: the 30,000 commitment they report on, not the province's 45,000 nor its 12,000
+    assert 'data-testid="new-jobs">۴۰<' in html
+    assert 'data-testid="pledged">۳۰٬۰۰۰<' in html
+    assert "فقط تعهدهایی که شما گزارش‌دهندهٔ آن‌ها هستید" in html
+    assert 'data-testid="new-jobs-target"' not in html and 'data-testid="programme-percent"' not in html
+    assert "۹۴۰" not in html and "۴۵٬۰۰۰" not in html
+
+
 def test_jalali_due_date_range_in_persian_digits(official_client, program, commitment):
     soon = f.CommitmentFactory(program=program, title="تعهد زودرس", due_on=datetime.date(2025, 6, 26))
     html = page(official_client, "?due_from=۱۴۰۴/۰۱/۰۱&due_to=۱۴۰۴/۱۲/۲۹")
@@ -195,13 +237,13 @@ def test_dashboard_query_count_does_not_grow_with_commitments(official_client, p
 
 def test_a_verified_entry_shows_at_once_on_a_cached_dashboard(official_client, program, commitment):
     verified(commitment, 300)
-    assert 'data-testid="realised-new">۳۰۰<' in page(official_client)
-    assert 'data-testid="realised-new">۳۰۰<' in page(official_client)  # now from the cache
+    assert 'data-testid="new-jobs">۳۰۰<' in page(official_client)
+    assert 'data-testid="new-jobs">۳۰۰<' in page(official_client)  # now from the cache
     entry = f.ProgressEntryFactory(commitment=commitment, jobs_created=125, status="submitted")
-    assert 'data-testid="realised-new">۳۰۰<' in page(official_client)  # submitted is not realised
+    assert 'data-testid="new-jobs">۳۰۰<' in page(official_client)  # submitted is not realised
     checker = User.objects.get(username="checker")
     services.progress_entry_verify(actor=checker, entry=entry, version=entry.version)
-    assert 'data-testid="realised-new">۴۲۵<' in page(official_client)
+    assert 'data-testid="new-jobs">۴۲۵<' in page(official_client)
 
 
 def test_dashboard_figures_sum_every_verified_entry_and_business(program, commitment, other_commitment):
@@ -210,7 +252,7 @@ def test_dashboard_figures_sum_every_verified_entry_and_business(program, commit
     today = datetime.date(2026, 11, 27)  # 6 Azar 1405
     county, sector = f.CountyFactory(name="بم"), f.SectorFactory(name="پوشاک")
     tranche = f.CommitmentFactory(program=program, parent=commitment, jobs_target=6_000)
-    verified(commitment, 14_000, baseline=True, period_end=datetime.date(2024, 1, 1))
+    verified(baseline_record(program), 14_000, baseline=True, period_end=datetime.date(2024, 1, 1))
     verified(tranche, 120, county=county, sector=sector, period_end=datetime.date(2026, 10, 1))  # Mehr 1405
     verified(other_commitment, 40, county=county, period_end=datetime.date(2026, 3, 5))  # Esfand 1404
     verified(other_commitment, 7, sector=sector, period_end=datetime.date(2024, 1, 1))
@@ -220,20 +262,25 @@ def test_dashboard_figures_sum_every_verified_entry_and_business(program, commit
     # when the dashboard reads them all at once
     numbers = figures.dashboard_figures(Commitment.objects.all(), today)
     # then
-    assert (numbers["realised"], numbers["active"], numbers["ever_created"]) == (14_167, 3, 5)
-    assert [(r["label"], r["jobs"]) for r in numbers["by_county"]] == [("نامشخص", 14_007), ("بم", 160)]
-    assert [(r["label"], r["jobs"]) for r in numbers["by_sector"]] == [("نامشخص", 14_040), ("پوشاک", 127)]
-    assert sum(r["jobs"] for r in numbers["by_org"]) == 14_167
+    assert (numbers["new_jobs"], numbers["baseline_jobs"]) == (167, 14_000)
+    assert (numbers["still_active"], numbers["registered_jobs"]) == (3, 5)
+    # the breakdowns are of new jobs: the baseline (no county, no sector) is not in them
+    assert [(r["label"], r["jobs"]) for r in numbers["by_county"]] == [("بم", 160), ("نامشخص", 7)]
+    assert [(r["label"], r["jobs"]) for r in numbers["by_sector"]] == [("پوشاک", 127), ("نامشخص", 40)]
+    assert sum(r["jobs"] for r in numbers["by_org"]) == 167
     months = {m["label"]: m["jobs"] for m in numbers["months"]}
     assert len(months) == 12 and (months["مهر ۱۴۰۵"], months["اسفند ۱۴۰۴"], months["آذر ۱۴۰۵"]) == (120, 40, 0)
     (prog,) = numbers["programs"]
-    assert (prog["baseline"], prog["new"], prog["realised"]) == (14_000, 167, 14_167)
+    assert (prog["baseline_jobs"], prog["new_jobs"], prog["new_jobs_target"]) == (14_000, 167, program.jobs_target)
+    # تعهد شده: the two top-level commitments; the tranche is inside its parent
+    assert prog["pledged"] == commitment.jobs_target + other_commitment.jobs_target
     ladder = {x.commitment.pk: (x.realised, x.allocated, x.depth) for x in numbers["figures"]}
-    assert ladder[commitment.pk] == (14_120, 6_000, 0)
+    assert ladder[commitment.pk] == (120, 6_000, 0)
     assert ladder[tranche.pk] == (120, 0, 1)
-    # and the ladder is the one the commitment page draws
+    # and the ladder is the one the commitment page draws (the baseline record is in neither)
     assert [(x.commitment.pk, x.realised) for x in numbers["figures"]] == [
-        (x.commitment.pk, x.realised) for x in commitment_figures.commitment_figures(Commitment.objects.all())
+        (x.commitment.pk, x.realised)
+        for x in commitment_figures.commitment_figures(Commitment.objects.exclude(instrument="baseline"))
     ]
 
 

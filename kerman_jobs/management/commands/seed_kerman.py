@@ -128,13 +128,15 @@ class Command(BaseCommand):
             obj = Commitment(program=program, title=title, **fields)
             return services.commitment_save(actor=admin, commitment=obj, partners=partners, reason="داده‌های پایه")
 
+        # The 14,000 jobs created before the system are not a promise: they are held by a
+        # baseline record with no target, kept apart from every commitment figure.
         baseline = commitment(
             BASELINE_TITLE,
             organization=orgs["labour"],
-            instrument=Commitment.Instrument.PLEDGE,
+            instrument=Commitment.Instrument.BASELINE,
             venue="نشست شورای گفت‌وگوی دولت و بخش خصوصی استان کرمان",
             status=Commitment.Status.COMPLETED,
-            jobs_target=BASELINE_JOBS,
+            jobs_target=None,
             signed_on=jd("1403/03/01"),
             due_on=jd("1403/03/31"),
         )
