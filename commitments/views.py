@@ -95,7 +95,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": history,
         "is_official": official,
         "can_report": selectors.can_report_on(user, commitment),
-        "progress": charts.progress_bar(main.percent, width=320, inline=False),
+        "progress": charts.progress_bar(main.percent, width=320),
     }
     return render(request, "commitments/commitment_detail.html", context)
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .persian import persian_digits
+
 # How late a check may come and still tell a business's status at 3, 6 or 12 months.
 SURVIVAL_WINDOW_MONTHS = 3
 
@@ -185,7 +187,7 @@ FIGURES: dict[str, Figure] = {
             "survival",
             "بقا در ۳، ۶ و ۱۲ ماه",
             "از کسب‌وکارهایی که N ماه از شروعشان گذشته و وضعیتشان در N ماهگی معلوم است، چند درصد فعال بوده‌اند. "
-            f"وضعیت در N ماهگی را نخستین پایشی می‌گوید که در N ماهگی یا پس از آن و پیش از پایان {SURVIVAL_WINDOW_MONTHS} "
+            f"وضعیت در N ماهگی را نخستین پایشی می‌گوید که در N ماهگی یا پس از آن و پیش از پایان {persian_digits(SURVIVAL_WINDOW_MONTHS)} "
             "ماه بعد انجام شده باشد (پایش دیرهنگام هم به حساب می‌آید)؛ کسب‌وکاری که در این بازه پایشی ندارد در "
             "N ماهگی «پایش‌نشده» است.",
             "registry.figures.cohort_survival",

@@ -6,7 +6,6 @@ a missing one), writes through services or the import engine.
 
 from __future__ import annotations
 
-import re
 import tempfile
 
 from django.contrib import messages
@@ -16,7 +15,6 @@ from django.core.paginator import Paginator
 from django.db.models import F, Subquery
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commitments.selectors import can_report_on, commitments_reportable_by, reader_scope
@@ -239,18 +237,11 @@ def cohorts(request: HttpRequest) -> HttpResponse:
             "months": months,
             "overall": [(n, _with_percent(overall[n])) for n in months],
             "colspan": 2 + 2 * len(months),
-            "chart": _without_inline_styles(charts.survival_columns(rows, months=months)),
+            "chart": charts.survival_columns(rows, months=months),
             "reasons": reasons,
             "today": today,
         },
     )
-
-
-def _without_inline_styles(html: str) -> SafeString:
-    # The chart carries inline styles for WeasyPrint; the site's CSP blocks them in a
-    # browser (one console violation each), and static/css/registry.css styles the
-    # same kj-* classes, so the page drops them.
-    return mark_safe(re.sub(r'\sstyle="[^"]*"', "", str(html)))
 
 
 def _with_percent(cell: dict) -> dict:

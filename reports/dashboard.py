@@ -93,17 +93,10 @@ def _dashboard_figures(commitments, today, *, filtered: bool, county=None) -> di
             [
                 {"label": ("↲ " * f.depth) + f.commitment.title, "target": f.target, "realised": f.realised}
                 for f in ladder[:20]
-            ],
-            inline=False,
+            ]
         ),
-        "chart_months": charts.monthly_columns(numbers["months"], inline=False),
-        "chart_county": charts.horizontal_bars(
-            [{"label": r["label"], "value": r["jobs"]} for r in by_county[:15]], inline=False
-        ),
-        "chart_sector": charts.horizontal_bars(
-            [{"label": r["label"], "value": r["jobs"]} for r in by_sector[:15]], inline=False
-        ),
-        "chart_org": charts.horizontal_bars(
-            [{"label": r["label"], "value": r["jobs"]} for r in by_org[:15]], inline=False
-        ),
+        "chart_months": charts.monthly_columns(numbers["months"]),
+        "chart_county": charts.horizontal_bars([{"label": r["label"], "value": r["jobs"]} for r in by_county[:15]]),
+        "chart_sector": charts.horizontal_bars([{"label": r["label"], "value": r["jobs"]} for r in by_sector[:15]]),
+        "chart_org": charts.horizontal_bars([{"label": r["label"], "value": r["jobs"]} for r in by_org[:15]]),
     }

@@ -95,12 +95,20 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
         return sorted(rows, key=lambda r: (-r["jobs"], r["label"]))
 
     programs = programme_figures(items, figures, verified)
+    total = _programme_row(
+        None,
+        target=sum(p["new_jobs_target"] or 0 for p in programs),
+        new_jobs=sum(p["new_jobs"] for p in programs),
+        baseline_jobs=sum(p["baseline_jobs"] for p in programs),
+        pledged=sum(p["pledged"] for p in programs),
+    )
     return {
         "figures": figures,
         "programs": programs,
-        "new_jobs": sum(p["new_jobs"] for p in programs),
-        "baseline_jobs": sum(p["baseline_jobs"] for p in programs),
-        "pledged": sum(p["pledged"] for p in programs),
+        "programme_total": total,
+        "new_jobs": total["new_jobs"],
+        "baseline_jobs": total["baseline_jobs"],
+        "pledged": total["pledged"],
         "still_active": sum(r["active"] for r in businesses.values()),
         "registered_jobs": sum(r["all_jobs"] for r in businesses.values()),
         "by_org": ranked(by_org),
@@ -134,15 +142,27 @@ def programme_figures(items: list[Commitment], ladder_figures, verified: dict[in
         c = fig.commitment
         if fig.depth == 0 and c.status != Commitment.Status.CANCELLED and c.jobs_target:
             rows[c.program_id]["pledged"] += c.jobs_target
-    result = []
-    for row in sorted(rows.values(), key=lambda r: (-r["program"].starts_on.toordinal(), r["program"].name)):
-        target = row["program"].jobs_target
-        result.append(
-            {
-                **row,
-                "new_jobs_target": target,
-                "programme_remaining": max(target - row["new_jobs"], 0),
-                "programme_percent": min(100.0 * row["new_jobs"] / target, 100.0) if target else None,
-            }
+    ordered = sorted(rows.values(), key=lambda r: (-r["program"].starts_on.toordinal(), r["program"].name))
+    return [
+        _programme_row(
+            r["program"],
+            target=r["program"].jobs_target,
+            new_jobs=r["new_jobs"],
+            baseline_jobs=r["baseline_jobs"],
+            pledged=r["pledged"],
         )
-    return result
+        for r in ordered
+    ]
+
+
+def _programme_row(program, *, target: int, new_jobs: int, baseline_jobs: int, pledged: int) -> dict:
+    """The programme's derived figures, written once for a programme and for all together."""
+    return {
+        "program": program,
+        "new_jobs": new_jobs,
+        "baseline_jobs": baseline_jobs,
+        "pledged": pledged,
+        "new_jobs_target": target,
+        "programme_remaining": max(target - new_jobs, 0) if target else None,
+        "programme_percent": round(100.0 * new_jobs / target, 1) if target else None,
+    }

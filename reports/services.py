@@ -190,8 +190,8 @@ def report_build(report_id: int, *, today: datetime.date | None = None) -> Repor
     Raises on errors, with the claim released or failed by the caller (the task) that
     knows whether another attempt will follow; see tasks.build_report_task.
     """
-    from .builders.content import build_content
     from .builders.files import write_report_files
+    from .builders.kinds import build_content
 
     claim = report_claim(report_id)
     if claim is None:

@@ -170,6 +170,9 @@ def test_pages_and_admin_run_without_a_single_csp_violation(live_server, admin_u
     pages = [
         "/accounts/login/",
         "/",
+        # the other pages with server-drawn charts (classes only, styled by charts.css)
+        "/businesses/cohorts/",
+        f"/commitments/{commitment.pk}/",
         "/admin/",
         "/admin/commitments/commitment/",
         f"/admin/commitments/commitment/{commitment.pk}/change/",
@@ -199,8 +202,9 @@ def test_pages_and_admin_run_without_a_single_csp_violation(live_server, admin_u
         page.click("input[type=submit]")
         page.wait_for_url(live_server.url + "/admin/")
         for path in pages:
-            page.goto(live_server.url + path)
+            response = page.goto(live_server.url + path)
             page.wait_for_load_state("networkidle")
+            assert response.status == 200, path
         # the Jalali date picker opens (its script runs under the policy)
         page.goto(live_server.url + "/admin/commitments/progressentry/add/")
         page.click("input[data-jdp]")

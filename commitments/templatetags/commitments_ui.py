@@ -40,7 +40,7 @@ def role_name(user) -> str:
 @register.filter
 def progress_svg(percent, width=120):
     """{{ figure.percent|progress_svg:160 }} — the shared chart's bar; «بدون رقم» for None."""
-    return charts.progress_bar(percent, width=int(width), height=12, inline=False)
+    return charts.progress_bar(percent, width=int(width), height=12)
 
 
 @register.filter

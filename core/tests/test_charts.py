@@ -1,9 +1,12 @@
 """Server-drawn charts: well-formed, proportional, escaped, Persian, and an empty state."""
 
+import re
 import xml.dom.minidom
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 
 from core import charts
 
@@ -96,7 +99,7 @@ def test_target_vs_realised_draws_target_and_realised_to_the_same_scale():
 
 def test_monthly_columns_keep_order_with_heights_in_proportion():
     rows = [{"label": "فروردین ۱۴۰۵", "jobs": 10}, {"label": "اردیبهشت ۱۴۰۵", "jobs": 30}]
-    root = parse(charts.monthly_columns(rows, width=200, height=200))
+    root = parse(charts.monthly_columns(rows))
     first, second = rects(root, "column")
     # then the columns' heights are 1:3 (the rtl table puts the first month on the right)
     assert float(first.get("height")) * 3 == pytest.approx(float(second.get("height")), abs=0.05)
@@ -130,19 +133,70 @@ def test_empty_states_say_there_is_no_data():
     assert "داده‌ای نیست" in words(parse(charts.monthly_columns([{"label": "تیر ۱۴۰۵", "jobs": 0}])))
 
 
-def test_web_variant_has_no_style_attributes_for_the_csp():
-    # given the site's Content-Security-Policy forbids style attributes
-    for markup in (
-        charts.progress_bar(None, inline=False),
-        charts.horizontal_bars([{"label": 'style="x"', "value": 1}], inline=False),
-        charts.target_vs_realised([{"label": "رسالت", "target": 2, "realised": 1}], inline=False),
-        charts.monthly_columns([{"label": "تیر ۱۴۰۵", "jobs": 0}], inline=False),
-        charts.horizontal_bars([], inline=False),
-    ):
-        # then the web variant carries classes only, and user text stays intact
-        assert " style=" not in markup
-        assert "kj-" in markup
-    assert "style=&quot;x&quot;" in charts.horizontal_bars([{"label": 'style="x"', "value": 1}], inline=False)
+def every_chart(label="کرمان"):
+    """One chart of each kind and state, the same markup for pages and PDFs."""
+    cohorts = [cohort(label, {3: 1.0, 6: 0.5, 12: None})]
+    return {
+        "progress": charts.progress_bar(40),
+        "progress_none": charts.progress_bar(None),
+        "labelled": charts.labelled_progress(26.3, label),
+        "labelled_none": charts.labelled_progress(None, label),
+        "bars": charts.horizontal_bars([{"label": label, "value": 3}, {"label": "بم", "value": 1}]),
+        "target": charts.target_vs_realised([{"label": label, "target": 2, "realised": 1}, {"label": "مس"}]),
+        "monthly": charts.monthly_columns([{"label": f"{label} ۱۴۰۵", "jobs": 4}]),
+        "monthly_zero": charts.monthly_columns([{"label": "تیر ۱۴۰۵", "jobs": 0}]),
+        "survival": charts.survival_columns(cohorts),
+        "survival_two": charts.survival_columns(cohorts, months=(6, 12)),
+        "empty": charts.horizontal_bars([]),
+    }
+
+
+def test_no_chart_carries_a_style_attribute_for_the_csp():
+    # given the site's Content-Security-Policy forbids style attributes, and pages and PDFs share the markup
+    for name, markup in every_chart(label='style="x"').items():
+        root = parse(markup)
+        # then no element of any chart has one: classes only, styled by static/css/charts.css
+        styled = [el.tag for el in root.iter() if "style" in el.attrib]
+        assert styled == [], name
+        assert "kj-" in root.get("class"), name
+        # and a label that looks like one stays text
+        assert ' style="' not in markup, name
+    assert "style=&quot;x&quot;" in charts.horizontal_bars([{"label": 'style="x"', "value": 1}])
+
+
+def test_coordinates_are_plain_numbers_under_the_persian_locale():
+    # given the site speaks Persian (LANGUAGE_CODE fa: «٫» as the decimal separator)
+    # when a bar a third of the largest is drawn
+    bars = rects(parse(charts.horizontal_bars([{"label": "کرمان", "value": 3}, {"label": "بم", "value": 1}])), "bar")
+    # then its coordinates are SVG numbers, not localised ones
+    assert [(r.get("x"), r.get("width")) for r in bars] == [("0", "1000"), ("666.67", "333.33")]
+
+
+def test_the_stretched_bars_heights_are_in_charts_css():
+    """WeasyPrint sizes a width-100% SVG by its viewBox ratio and ignores its height
+    attribute, so each stretched SVG's height must come from the stylesheet."""
+    css = Path(finders.find("css/charts.css")).read_text(encoding="utf-8")
+    declared = dict(re.findall(r"^(\.[\w .-]+?)\s*\{\s*height:\s*(\d+)px;", css, flags=re.M))
+    expected = {
+        ".kj-chart-bars .kj-stretch": charts.BAR_HEIGHT,
+        ".kj-chart-target .kj-stretch": charts.TARGET_HEIGHT,
+        ".kj-chart-months .kj-stretch": charts.MONTHS_PLOT_HEIGHT,
+        **{f".kj-lines-{n}": n * (charts.SURVIVAL_LINE + charts.SURVIVAL_GAP) for n in (1, 2, 3)},
+    }
+    assert {k: int(declared[k]) for k in expected} == expected
+    # and the SVGs name the class that sizes them, with the same height as their viewBox
+    for name in ("bars", "target", "monthly", "survival", "survival_two"):
+        for svg in parse(every_chart()[name]).iter(f"{SVG}svg"):
+            if "kj-stretch" in svg.get("class", ""):
+                assert svg.get("viewBox").split()[3] == svg.get("height"), name
+    survival = [s.get("class") for s in parse(every_chart()["survival_two"]).iter(f"{SVG}svg")]
+    assert "kj-stretch kj-lines-2" in survival
+
+
+def test_survival_columns_refuse_more_horizons_than_colours():
+    rows = [cohort("تیر ۱۴۰۴", {1: 1.0, 3: 1.0, 6: 0.5, 12: None})]
+    with pytest.raises(ValueError):
+        charts.survival_columns(rows, months=(1, 3, 6, 12))
 
 
 def test_charts_print_readable_persian_in_a_weasyprint_pdf(tmp_path):
@@ -150,7 +204,7 @@ def test_charts_print_readable_persian_in_a_weasyprint_pdf(tmp_path):
     import shutil
     import subprocess
 
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     if not shutil.which("pdftotext"):
         pytest.fail("pdftotext (poppler-utils) is needed; `make test` installs it")
@@ -164,7 +218,8 @@ def test_charts_print_readable_persian_in_a_weasyprint_pdf(tmp_path):
         + "</body></html>"
     )
     pdf = tmp_path / "charts.pdf"
-    HTML(string=html).write_pdf(pdf)
+    # with the one stylesheet the site links and the report PDFs use
+    HTML(string=html).write_pdf(pdf, stylesheets=[CSS(filename=finders.find("css/charts.css"))])
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     # pdftotext marks directions and moves spaces around them; compare the letters in logical order.
     squeezed = "".join(

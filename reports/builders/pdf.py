@@ -16,6 +16,8 @@ from .cells import display
 from .content import ReportContent, Table
 
 PDF_CSS = "css/report-pdf.css"
+# The charts' own stylesheet, the same file the site links: the chart markup carries classes only.
+CHARTS_CSS = "css/charts.css"
 
 
 def _table_context(table: Table) -> dict:
@@ -64,6 +66,7 @@ def render_pdf(content: ReportContent) -> bytes:
     css_path = finders.find(PDF_CSS)
     font_config = FontConfiguration()
     # Relative url()s in the stylesheet (the Vazirmatn files) resolve against its own folder.
-    stylesheet = CSS(filename=css_path, font_config=font_config)
+    # The page's stylesheet comes last, so that paper may override how a chart sits on it.
+    stylesheets = [CSS(filename=finders.find(name), font_config=font_config) for name in (CHARTS_CSS, PDF_CSS)]
     html = HTML(string=render_html(content), base_url=str(css_path))
-    return html.write_pdf(stylesheets=[stylesheet], font_config=font_config)
+    return html.write_pdf(stylesheets=stylesheets, font_config=font_config)

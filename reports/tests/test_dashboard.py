@@ -174,7 +174,9 @@ def test_a_county_filter_applies_to_every_card(official_client, program, commitm
     assert 'data-testid="new-jobs-target"' not in html
 
 
-def test_a_reporter_sees_their_commitments_figures_labelled_as_theirs(client, staff, program, commitment, other_commitment):
+def test_a_reporter_sees_their_commitments_figures_labelled_as_theirs(
+    client, staff, program, commitment, other_commitment
+):
     verified(commitment, 40)
     verified(other_commitment, 900)
     client.force_login(staff)

@@ -92,13 +92,18 @@ def test_timetable_dashboard_pdf_and_excel_agree(province, official, client, dja
 
     text, book = build(official, "commitment_timetable", django_capture_on_commit_callbacks)
 
-    assert numbers_on_line(text, "شغل محقق‌شده (تأییدشده)") == [realised]
-    assert numbers_on_line(text, "هدف اشتغال تعهدها") == [target]
-    assert numbers_on_line(text, "باقی‌مانده تا هدف") == [target - realised]
-    assert numbers_on_line(text, "شغل در کسب‌وکارهای فعال") == [active]
-    assert summary_value(book, "شغل محقق‌شده (تأییدشده)") == realised
-    assert summary_value(book, "هدف اشتغال تعهدها") == target
-    assert summary_value(book, "شغل در کسب‌وکارهای فعال") == active
+    # the glossary's words and the dashboard's numbers, in the PDF and on the summary sheet
+    assert numbers_on_line(text, "شغل تازه") == [realised]
+    assert numbers_on_line(text, "هدف شغل تازه") == [12_000]
+    assert numbers_on_line(text, "باقی‌مانده تا هدف شغل تازه") == [12_000 - realised]
+    assert numbers_on_line(text, "درصد تحقق برنامه") == [round(100 * realised / 12_000, 1)]
+    assert numbers_on_line(text, "تعهد شده") == [target]
+    assert numbers_on_line(text, "شغل پایه") == [14_000]
+    assert numbers_on_line(text, "هنوز فعال") == [active]
+    assert summary_value(book, "شغل تازه") == realised
+    assert summary_value(book, "تعهد شده") == target
+    assert summary_value(book, "درصد تحقق برنامه") == pytest.approx(realised / 12_000, abs=1e-3)
+    assert summary_value(book, "هنوز فعال") == active
 
     # Per commitment: the ladder the dashboard draws.
     by_title = {r[0]: r for r in table_rows(book, "تعهدها")}
@@ -111,7 +116,7 @@ def test_timetable_dashboard_pdf_and_excel_agree(province, official, client, dja
 
     # The programme: 12,000 new jobs; the 14,000 baseline is shown apart.
     program = table_rows(book, "برنامه")[0]
-    assert program[1:6] == (12_000, 14_000, 200, 14_200, 11_800)
+    assert program[1:7] == (12_000, 200, pytest.approx(0.017), 11_800, 45_000, 14_000)  # Excel keeps ٪ as a fraction
     assert "۵۹٬۰۰۰" not in text
 
     # The dashboard shows the same totals to the official.
@@ -168,6 +173,9 @@ def test_staff_report_covers_only_their_commitments(province, django_capture_on_
     text, book = build(staff, "commitment_timetable", django_capture_on_commit_callbacks)
 
     assert [r[0] for r in table_rows(book, "تعهدها")] == [province["barakat"].title]
-    assert summary_value(book, "شغل محقق‌شده (تأییدشده)") == 80
+    assert summary_value(book, "شغل تازه") == 80
+    # a reporter's report sets no part against the province's 12,000
+    summary_labels = [row[0] for row in book["خلاصه"].iter_rows(values_only=True) if row]
+    assert "شغل تازه" in summary_labels and "هدف شغل تازه" not in summary_labels
     assert province["resalat"].title not in text
     assert Report.objects.get().is_restricted

@@ -107,7 +107,7 @@ class Command(BaseCommand):
             self.stdout.write(f"report {kind}: the PDF alone")
             code = (
                 "from reports.models import Report;"
-                "from reports.builders.content import build_content;"
+                "from reports.builders.kinds import build_content;"
                 "from reports.builders.pdf import render_pdf;"
                 f"data = render_pdf(build_content(Report(kind={kind!r})));"
                 "print(len(data), 'bytes')"

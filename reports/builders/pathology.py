@@ -1,0 +1,262 @@
+"""The pathology report (آسیب‌شناسی): which businesses continue, which are half-closed or
+inactive and why, how many are still active 6 and 12 months after starting, and the
+registry listing (Excel only)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Subquery
+
+from core import charts, persian
+from registry import figures as registry
+from registry.models import ContinuityCheck, HomeBusiness
+from registry.selectors import latest_check_subquery
+
+from ..models import Report
+from ..selectors import ReportScope
+from .common import percent_of, report_content
+from .content import DATE, INT, MONEY, PERCENT, TEXT, Column, Fact, ReportContent, Section, Table
+
+
+def _share_percent(share: float | None) -> float | None:
+    return None if share is None else round(100.0 * share, 1)
+
+
+def pathology_totals(scope: ReportScope, cohorts: list[dict]) -> dict:
+    """The headline numbers; `cohorts` is cohort_survival for 6 and 12 months, which the
+    report also charts (at province scale it takes seconds, so it is computed once)."""
+    counts = registry.business_status_counts(scope.businesses)
+
+    def n(status, key="count"):
+        return counts.get(status, {}).get(key, 0)
+
+    total = sum(v["count"] for v in counts.values())
+    survival = registry.survival_totals(cohorts, months=(6, 12))
+    return {
+        "total": total,
+        "active": n("active"),
+        "semi_closed": n("semi_closed"),
+        "inactive": n("inactive"),
+        "jobs_active": n("active", "jobs"),
+        "jobs_total": sum(v["jobs"] for v in counts.values()),
+        "survival": survival,
+    }
+
+
+BREAKDOWN_COLUMNS = [
+    Column("فعال", INT, 10),
+    Column("نیمه‌تعطیل", INT, 10),
+    Column("غیرفعال", INT, 10),
+    Column("کل", INT, 10),
+    Column("سهم فعال", PERCENT, 10),
+    Column("شغل فعال", INT, 10),
+    Column("کل شغل", INT, 10),
+]
+
+
+def _breakdown_table(sheet: str, title: str, first: str, rows: list[dict]) -> Table:
+    return Table(
+        sheet,
+        title,
+        [Column(first, TEXT, 36), *BREAKDOWN_COLUMNS],
+        [
+            [
+                r["label"],
+                r["active"],
+                r["semi_closed"],
+                r["inactive"],
+                r["total"],
+                percent_of(r["active"], r["total"]),
+                r["jobs_active"],
+                r["jobs_total"],
+            ]
+            for r in rows
+        ],
+    )
+
+
+class _RegistryRows:
+    """The registry listing, streamed from the database each time it is read.
+
+    At province scale it is a million rows: held as a list it alone took most of a
+    gigabyte, so the Excel writer reads it row by row instead (it is not in the PDF).
+    """
+
+    def __init__(self, businesses):
+        self.businesses = businesses
+
+    def __iter__(self):
+        # The reason of each business's latest check, in the same query as the businesses.
+        latest = latest_check_subquery()
+        qs = (
+            self.businesses.order_by("reference_code")
+            .annotate(
+                last_reason=Subquery(latest.values("reason")[:1]),
+                last_checked=Subquery(latest.values("checked_on")[:1]),
+            )
+            .values_list(
+                "reference_code",
+                "commitment__title",
+                "county__name",
+                "sector__name",
+                "started_on",
+                "jobs",
+                "loan_amount",
+                "status",
+                "last_reason",
+                "last_checked",
+            )
+        )
+        statuses = dict(HomeBusiness.Status.choices)
+        reasons = dict(ContinuityCheck.Reason.choices)
+        for code, title, county, sector, started, jobs, loan, status, reason, checked in qs.iterator(chunk_size=2000):
+            yield [
+                code,
+                title,
+                county,
+                sector,
+                started,
+                jobs,
+                loan,
+                statuses.get(status, status),
+                reasons.get(reason or "", ""),
+                checked,
+            ]
+
+
+def pathology(report: Report, scope: ReportScope, today: datetime.date) -> ReportContent:
+    cohorts = registry.cohort_survival(scope.businesses, months=(6, 12), today=today)
+    totals = pathology_totals(scope, cohorts)
+    by_county = registry.pathology_breakdown(scope.businesses, by="county")
+    by_sector = registry.pathology_breakdown(scope.businesses, by="sector")
+    by_commitment = registry.pathology_breakdown(scope.businesses, by="commitment")
+    reasons = registry.reason_counts(scope.businesses)
+    survival = totals["survival"]
+    started_cohorts = [r for r in cohorts if r["started"]]
+    return report_content(
+        report,
+        scope,
+        today,
+        facts=[
+            Fact("total", "کسب‌وکارهای ثبت‌شده", totals["total"]),
+            Fact("active", "فعال", totals["active"]),
+            Fact("semi_closed", "نیمه‌تعطیل", totals["semi_closed"]),
+            Fact("inactive", "غیرفعال", totals["inactive"]),
+            Fact("jobs_active", "شغل در کسب‌وکارهای فعال", totals["jobs_active"]),
+            Fact("survival_6", "سهم فعال ۶ ماه پس از شروع", _share_percent(survival[6]["share"]), PERCENT),
+            Fact("survival_12", "سهم فعال ۱۲ ماه پس از شروع", _share_percent(survival[12]["share"]), PERCENT),
+        ],
+        sections=[
+            Section(
+                "وضعیت کسب‌وکارها به تفکیک شهرستان",
+                charts=[
+                    charts.horizontal_bars(
+                        [{"label": r["label"], "value": r["active"]} for r in by_county], unit="فعال"
+                    )
+                ],
+                tables=[_breakdown_table("شهرستان", "به تفکیک شهرستان", "شهرستان", by_county)],
+            ),
+            Section(
+                "به تفکیک رسته و تعهد",
+                tables=[
+                    _breakdown_table("رسته", "به تفکیک رسته", "رسته", by_sector),
+                    _breakdown_table("تعهد", "به تفکیک تعهد", "تعهد", by_commitment),
+                ],
+            ),
+            Section(
+                "دلایل تعطیلی و نیمه‌تعطیلی",
+                intro="دلیل آخرین پایش هر کسب‌وکار نیمه‌تعطیل یا غیرفعال.",
+                charts=[
+                    charts.horizontal_bars(
+                        [{"label": r["label"], "value": r["total"]} for r in reasons], unit="کسب‌وکار"
+                    )
+                ],
+                tables=[
+                    Table(
+                        "دلایل",
+                        "دلایل",
+                        [Column("دلیل", TEXT, 24), Column("نیمه‌تعطیل", INT), Column("غیرفعال", INT), Column("کل", INT)],
+                        [[r["label"], r["semi_closed"], r["inactive"], r["total"]] for r in reasons],
+                    )
+                ],
+            ),
+            Section(
+                "ماندگاری: سهم فعال ۶ و ۱۲ ماه پس از شروع",
+                intro=(
+                    "فقط کسب‌وکارهایی شمرده می‌شوند که آن تاریخ را پشت سر گذاشته‌اند و تا آن روز دست‌کم یک پایش دارند؛ "
+                    "وضعیت هر کسب‌وکار، وضعیت آخرین پایش تا آن تاریخ است."
+                ),
+                charts=[charts.survival_columns(started_cohorts, months=(6, 12))],
+                tables=[
+                    Table(
+                        "ماندگاری",
+                        "ماندگاری کل",
+                        [
+                            Column("پس از", TEXT, 12),
+                            Column("واجد شرایط", INT),
+                            Column("فعال", INT),
+                            Column("سهم فعال", PERCENT),
+                            Column("بدون پایش", INT),
+                        ],
+                        [
+                            [
+                                f"{persian.persian_digits(n)} ماه",
+                                survival[n]["eligible"],
+                                survival[n]["active"],
+                                _share_percent(survival[n]["share"]),
+                                survival[n]["unknown"],
+                            ]
+                            for n in (6, 12)
+                        ],
+                    ),
+                    Table(
+                        "ماندگاری ماهانه",
+                        "ماندگاری به تفکیک ماه شروع",
+                        [
+                            Column("ماه شروع", TEXT, 16),
+                            Column("شروع‌شده", INT),
+                            Column("واجد ۶ ماه", INT),
+                            Column("سهم فعال ۶ ماه", PERCENT),
+                            Column("واجد ۱۲ ماه", INT),
+                            Column("سهم فعال ۱۲ ماه", PERCENT),
+                        ],
+                        [
+                            [
+                                r["label"],
+                                r["started"],
+                                r["survival"][6]["eligible"],
+                                _share_percent(r["survival"][6]["share"]),
+                                r["survival"][12]["eligible"],
+                                _share_percent(r["survival"][12]["share"]),
+                            ]
+                            for r in started_cohorts
+                        ],
+                    ),
+                ],
+            ),
+            Section(
+                "فهرست کسب‌وکارها",
+                tables=[
+                    Table(
+                        "کسب‌وکارها",
+                        "فهرست کسب‌وکارها",
+                        [
+                            Column("کد پیگیری", TEXT, 18),
+                            Column("تعهد", TEXT, 40),
+                            Column("شهرستان", TEXT, 14),
+                            Column("رسته", TEXT, 18),
+                            Column("تاریخ شروع", DATE, 12),
+                            Column("شغل", INT, 8),
+                            Column("تسهیلات (ریال)", MONEY, 16),
+                            Column("وضعیت", TEXT, 12),
+                            Column("دلیل آخرین پایش", TEXT, 16),
+                            Column("آخرین پایش", DATE, 12),
+                        ],
+                        _RegistryRows(scope.businesses),
+                        in_pdf=False,
+                    )
+                ],
+            ),
+        ],
+    )
