@@ -462,9 +462,9 @@ def pathology(report: Report, scope: ReportScope, today: datetime.date) -> Repor
                         [
                             Column("ماه شروع", TEXT, 16),
                             Column("شروع‌شده", INT),
-                            Column("واجد ۶ ماه", INT),
+                            Column("پایش‌شده ۶ ماه", INT),
                             Column("سهم فعال ۶ ماه", PERCENT),
-                            Column("واجد ۱۲ ماه", INT),
+                            Column("پایش‌شده ۱۲ ماه", INT),
                             Column("سهم فعال ۱۲ ماه", PERCENT),
                         ],
                         [
