@@ -5,7 +5,7 @@ A business is «پایش‌نشده» (unchecked) until its first continuity che
 check says active. Every share of active here is taken over what is known — the
 businesses with a check (now, or in the window of `SURVIVAL_RULE`) — and the
 unchecked are counted beside it, never hidden in the denominator: a page or report
-that shows a share says «از پایش‌شده‌ها» and shows the «پایش‌نشده» count next to it.
+that shows a share says «از پایش‌شده» and shows the «پایش‌نشده» count next to it.
 
 Every function takes a queryset of businesses the caller has already scoped to what
 the user may see (`selectors.businesses_visible_to(user)`, optionally filtered), and
