@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .persian import persian_digits
-
-# How late a check may come and still tell a business's status at 3, 6 or 12 months.
+# How late a check may come and still tell a business's status at 3, 6 or 12 months
+# (registry.figures.cohort_survival); the survival definition below says it in words.
 SURVIVAL_WINDOW_MONTHS = 3
+_WINDOW_WORDS = {3: "سه"}[SURVIVAL_WINDOW_MONTHS]
 
 
 @dataclass(frozen=True)
@@ -186,10 +186,12 @@ FIGURES: dict[str, Figure] = {
         Figure(
             "survival",
             "بقا در ۳، ۶ و ۱۲ ماه",
-            "از کسب‌وکارهایی که N ماه از شروعشان گذشته و وضعیتشان در N ماهگی معلوم است، چند درصد فعال بوده‌اند. "
-            f"وضعیت در N ماهگی را نخستین پایشی می‌گوید که در N ماهگی یا پس از آن و پیش از پایان {persian_digits(SURVIVAL_WINDOW_MONTHS)} "
-            "ماه بعد انجام شده باشد (پایش دیرهنگام هم به حساب می‌آید)؛ کسب‌وکاری که در این بازه پایشی ندارد در "
-            "N ماهگی «پایش‌نشده» است.",
+            "وضعیت کسب‌وکار «پس از ۳، ۶ یا ۱۲ ماه» وضعیت نخستین پایش استمرار آن در "
+            f"{_WINDOW_WORDS} ماهِ پس از همان تاریخ است: از روزی که همان‌قدر ماه شمسی از تاریخ شروع گذشته "
+            "(اگر آن ماه چنین روزی ندارد، روز آخر ماه) تا پیش از همان روزِ سه ماه بعد. پس پایشی که در ماه چهارم "
+            "تا ششم پس از شروع ثبت شده، وضعیت «پس از ۳ ماه» است و پایش ماه هفتم، وضعیت «پس از ۶ ماه». "
+            "کسب‌وکاری که در این سه ماه پایشی ندارد، در آن ستون «پایش‌نشده» است و در سهم فعال شمرده نمی‌شود؛ "
+            "کسب‌وکاری که هنوز به آن تاریخ نرسیده، اصلاً شمرده نمی‌شود. سهم فعال = فعال ÷ پایش‌شده.",
             "registry.figures.cohort_survival",
             _REGISTRY,
         ),

@@ -9,7 +9,7 @@ from core.fields import JalaliDateField, PersianCharField, PersianIntegerField
 from programs.models import County, Sector
 
 from .imports import MAX_FILE_BYTES
-from .models import ContinuityCheck, HomeBusiness
+from .models import ContinuityCheck
 
 
 class BusinessForm(forms.Form):
@@ -31,7 +31,7 @@ class BusinessForm(forms.Form):
 
 class CheckForm(forms.Form):
     checked_on = JalaliDateField(label="تاریخ پایش")
-    status = forms.ChoiceField(label="وضعیت", choices=HomeBusiness.Status.choices)
+    status = forms.ChoiceField(label="وضعیت", choices=ContinuityCheck.Status.choices)
     reason = forms.ChoiceField(
         label="دلیل (برای نیمه‌تعطیل یا غیرفعال)",
         choices=[("", "—"), *ContinuityCheck.Reason.choices],

@@ -5,8 +5,13 @@ file, checks every row, and writes nothing unless every row is valid; a valid fi
 is written in one transaction with a history row per business (who, when, why).
 The web page and `manage.py import_businesses` both call `import_businesses`.
 
-The export writes exactly the import's columns, so an exported file imports back
-unchanged (into a database that does not hold those reference codes yet).
+The export writes the import's columns, so an exported file imports back unchanged
+(into a database that does not hold those reference codes yet), and after them the
+status, «وضعیت», for the reader. The import never reads a status: only a continuity
+check makes a business «فعال», «نیمه‌تعطیل» or «غیرفعال», and a file carries no checks,
+so every imported business starts «پایش‌نشده». A «وضعیت» column is recognised, not
+read, and the result says so (`status_ignored`) rather than leaving a bank to think
+its «فعال» was recorded.
 """
 
 from __future__ import annotations
@@ -55,6 +60,8 @@ COLUMNS = (
     Column("loan_amount", "مبلغ تسهیلات (ریال)", required=False, aliases=("مبلغ تسهیلات", "تسهیلات")),
 )
 COLUMN_LABELS = {c.key: c.label for c in COLUMNS}
+# Written by the export after the import's columns; recognised by the import, never read.
+STATUS_COLUMN = Column("status", "وضعیت", required=False)
 
 
 @dataclass(frozen=True)
@@ -73,10 +80,21 @@ class ImportResult:
     created: int = 0
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
+    status_ignored: bool = False  # the file had a «وضعیت» column, which is not read
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def notice(self) -> str:
+        """Said after a successful import whose file claimed statuses (page and command)."""
+        if not self.status_ignored:
+            return ""
+        return (
+            "ستون «وضعیت» فایل خوانده نشد: وضعیت فقط از پایش استمرار می‌آید و کسب‌وکارهای تازه "
+            "تا نخستین پایششان «پایش‌نشده»اند."
+        )
 
 
 class FileProblem(Exception):
@@ -327,18 +345,32 @@ def _parse_row(cells: dict[str, str], raw_start, lookups: _Lookups, today) -> tu
     return values, problems
 
 
-def check_file(*, actor, upload) -> tuple[list[dict], list[RowError], int]:
-    """Every row of the file checked; nothing written. Returns (valid rows, errors, data rows)."""
+def has_status_column(header: Iterable) -> bool:
+    names = {match_key(STATUS_COLUMN.label), STATUS_COLUMN.key}
+    return any(match_key(cell_text(title)) in names for title in header)
+
+
+def check_file(*, actor, upload) -> tuple[list[dict], list[RowError], int, bool]:
+    """Every row of the file checked; nothing written.
+
+    Returns (valid rows, errors, data rows, whether the header has a status column)."""
     try:
         rows = read_rows(upload)
         header = next(rows, None)
     except FileProblem as exc:
-        return [], [RowError(None, "", str(exc))], 0
+        return [], [RowError(None, "", str(exc))], 0, False
     if header is None or not any(cell_text(v) for v in header):
-        return [], [RowError(1, "", "سطر اول فایل خالی است؛ سطر اول باید عنوان ستون‌ها باشد، مثل «کد پیگیری».")], 0
+        return (
+            [],
+            [RowError(1, "", "سطر اول فایل خالی است؛ سطر اول باید عنوان ستون‌ها باشد، مثل «کد پیگیری».")],
+            0,
+            False,
+        )
+    header = tuple(header)
+    status_column = has_status_column(header)
     positions, errors = _header_map(header)
     if errors:
-        return [], errors, 0
+        return [], errors, 0, status_column
 
     lookups = _Lookups(actor)
     today = persian.local_today()
@@ -369,14 +401,14 @@ def check_file(*, actor, upload) -> tuple[list[dict], list[RowError], int]:
             values["_row"] = number
             parsed.append(values)
     except FileProblem as exc:
-        return [], [RowError(None, "", str(exc))], count
+        return [], [RowError(None, "", str(exc))], count, status_column
 
     if count == 0:
         errors.append(RowError(None, "", "فایل هیچ ردیف داده‌ای ندارد؛ زیر سطر عنوان ستون‌ها دست‌کم یک کسب‌وکار بنویسید."))
     errors.extend(_already_registered(first_row_of_code))
     column_order = {c.label: i for i, c in enumerate(COLUMNS)}
     errors.sort(key=lambda e: (e.row or 0, column_order.get(e.column, len(column_order))))
-    return parsed, errors, count
+    return parsed, errors, count, status_column
 
 
 def _already_registered(first_row_of_code: dict[str, int]) -> list[RowError]:
@@ -400,8 +432,8 @@ def _already_registered(first_row_of_code: dict[str, int]) -> list[RowError]:
 
 def import_businesses(*, actor, upload, filename: str = "") -> ImportResult:
     """Check the whole file; write every row in one transaction only if all are valid."""
-    parsed, errors, count = check_file(actor=actor, upload=upload)
-    result = ImportResult(rows=count, errors=errors)
+    parsed, errors, count, status_column = check_file(actor=actor, upload=upload)
+    result = ImportResult(rows=count, errors=errors, status_ignored=status_column)
     if errors:
         return result
     businesses = [
@@ -413,7 +445,7 @@ def import_businesses(*, actor, upload, filename: str = "") -> ImportResult:
             started_on=row["started_on"],
             jobs=row["jobs"],
             loan_amount=row["loan_amount"],
-            status=HomeBusiness.Status.ACTIVE,
+            status=HomeBusiness.Status.UNCHECKED,
         )
         for row in parsed
     ]
@@ -455,15 +487,26 @@ def _commitment_cells(businesses: QuerySet[HomeBusiness]) -> dict[int, str]:
 
 
 def export_rows(businesses: QuerySet[HomeBusiness]) -> Iterator[tuple]:
-    """Header, then one tuple per business in the import's column order; streamed from
-    the database in chunks, with names joined in (no query per row)."""
+    """Header, then one tuple per business in the import's column order and its status
+    in Persian («پایش‌نشده» before any check); streamed from the database in chunks,
+    with names joined in (no query per row)."""
     commitment_cell = _commitment_cells(businesses)
-    yield tuple(c.label for c in COLUMNS)
+    statuses = dict(HomeBusiness.Status.choices)
+    yield (*(c.label for c in COLUMNS), STATUS_COLUMN.label)
     rows = businesses.order_by("id").values_list(
-        "reference_code", "commitment_id", "county__name", "sector__name", "started_on", "jobs", "loan_amount"
+        "reference_code", "commitment_id", "county__name", "sector__name", "started_on", "jobs", "loan_amount", "status"
     )
-    for code, commitment_id, county, sector, started_on, jobs, loan in rows.iterator(chunk_size=BATCH_SIZE):
-        yield (code, commitment_cell[commitment_id], county, sector, persian.format_jalali(started_on), jobs, loan)
+    for code, commitment_id, county, sector, started_on, jobs, loan, status in rows.iterator(chunk_size=BATCH_SIZE):
+        yield (
+            code,
+            commitment_cell[commitment_id],
+            county,
+            sector,
+            persian.format_jalali(started_on),
+            jobs,
+            loan,
+            statuses[status],
+        )
 
 
 class _Echo:
@@ -490,7 +533,7 @@ def export_xlsx(businesses: QuerySet[HomeBusiness], target) -> None:
     header_format = workbook.add_format({"bold": True, "bg_color": "#e5e7eb", "font_name": "Tahoma"})
     text_format = workbook.add_format({"font_name": "Tahoma"})
     money_format = workbook.add_format({"font_name": "Tahoma", "num_format": "#,##0"})
-    widths = (18, 40, 16, 22, 14, 10, 22)
+    widths = (18, 40, 16, 22, 14, 10, 22, 12)
     for index, width in enumerate(widths):
         sheet.set_column(index, index, width)
     for r, row in enumerate(export_rows(businesses)):

@@ -12,6 +12,9 @@ from programs.models import County, Sector
 
 class HomeBusiness(models.Model):
     class Status(models.TextChoices):
+        # «پایش‌نشده» until the first continuity check; after it, always the latest
+        # check's outcome. Only a check makes a business «فعال».
+        UNCHECKED = "unchecked", "پایش‌نشده"
         ACTIVE = "active", "فعال"
         SEMI_CLOSED = "semi_closed", "نیمه‌تعطیل"
         INACTIVE = "inactive", "غیرفعال"
@@ -23,7 +26,7 @@ class HomeBusiness(models.Model):
     started_on = models.DateField("تاریخ شروع")
     jobs = models.PositiveIntegerField("تعداد شغل", default=1)
     loan_amount = models.PositiveBigIntegerField("مبلغ تسهیلات (ریال)", default=0)
-    status = models.CharField("وضعیت", max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField("وضعیت", max_length=20, choices=Status.choices, default=Status.UNCHECKED)
     created_at = models.DateTimeField("زمان ثبت", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -38,7 +41,8 @@ class HomeBusiness(models.Model):
                 violation_error_message="تعداد شغل باید بزرگ‌تر از صفر باشد.",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["active", "semi_closed", "inactive"]), name="business_status_valid"
+                condition=Q(status__in=["unchecked", "active", "semi_closed", "inactive"]),
+                name="business_status_valid",
             ),
             models.CheckConstraint(
                 condition=~Q(reference_code=""),
@@ -58,6 +62,12 @@ class HomeBusiness(models.Model):
 
 
 class ContinuityCheck(models.Model):
+    class Status(models.TextChoices):
+        # What a check can find; «پایش‌نشده» is a business's state before any check.
+        ACTIVE = HomeBusiness.Status.ACTIVE.value, HomeBusiness.Status.ACTIVE.label
+        SEMI_CLOSED = HomeBusiness.Status.SEMI_CLOSED.value, HomeBusiness.Status.SEMI_CLOSED.label
+        INACTIVE = HomeBusiness.Status.INACTIVE.value, HomeBusiness.Status.INACTIVE.label
+
     class Reason(models.TextChoices):
         RAW_MATERIALS = "raw_materials", "مواد اولیه"
         MARKETING = "marketing", "بازاریابی و فروش"
@@ -67,7 +77,7 @@ class ContinuityCheck(models.Model):
 
     business = models.ForeignKey(HomeBusiness, verbose_name="کسب‌وکار", on_delete=models.CASCADE, related_name="checks")
     checked_on = models.DateField("تاریخ پایش")
-    status = models.CharField("وضعیت", max_length=20, choices=HomeBusiness.Status.choices)
+    status = models.CharField("وضعیت", max_length=20, choices=Status.choices)
     reason = models.CharField("دلیل", max_length=20, choices=Reason.choices, blank=True)
     note = models.TextField("توضیح", blank=True, max_length=2000)
     checked_by = models.ForeignKey(

@@ -40,7 +40,8 @@ def business_create(
         started_on=started_on,
         jobs=jobs,
         loan_amount=loan_amount or 0,
-        status=HomeBusiness.Status.ACTIVE,
+        # «پایش‌نشده» until its first continuity check: registering is not checking.
+        status=HomeBusiness.Status.UNCHECKED,
     )
     full_clean(business)
     stamp(business, actor, "ثبت کسب‌وکار")
@@ -55,11 +56,14 @@ def continuity_check_create(
     """Record a check; the business takes the status of its latest check."""
     business = HomeBusiness.objects.select_for_update().get(pk=business.pk)
     require_reporter(actor, business.commitment)
+    if status not in ContinuityCheck.Status.values:
+        # «پایش‌نشده» is what a business is before any check, never what a check finds.
+        raise ValidationError({"status": "وضعیت پایش باید فعال، نیمه‌تعطیل یا غیرفعال باشد."})
     if checked_on > persian.local_today():
         raise ValidationError({"checked_on": "تاریخ پایش نمی‌تواند در آینده باشد."})
     if checked_on < business.started_on:
         raise ValidationError({"checked_on": "تاریخ پایش نمی‌تواند پیش از شروع کسب‌وکار باشد."})
-    if status == HomeBusiness.Status.ACTIVE:
+    if status == ContinuityCheck.Status.ACTIVE:
         reason = ""
     elif not reason:
         raise ValidationError({"reason": "برای کسب‌وکار نیمه‌تعطیل یا غیرفعال، دلیل را انتخاب کنید."})

@@ -169,6 +169,8 @@ def business_import(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, f"{persian.format_number(result.created)} کسب‌وکار از فایل «{upload.name}» ثبت شد."
             )
+            if result.notice:
+                messages.info(request, result.notice)
             return redirect("registry:list")
     return render(
         request,
@@ -239,6 +241,7 @@ def cohorts(request: HttpRequest) -> HttpResponse:
             "colspan": 2 + 2 * len(months),
             "chart": charts.survival_columns(rows, months=months),
             "reasons": reasons,
+            "survival_rule": figures.SURVIVAL_RULE,
             "today": today,
         },
     )

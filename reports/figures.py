@@ -52,6 +52,7 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
         HomeBusiness.objects.filter(commitment_id__in=ids, **place)
         .values("commitment_id")
         .annotate(
+            # «هنوز فعال»: the latest check says active; a never-checked business is «پایش‌نشده».
             active=Coalesce(Sum("jobs", filter=Q(status=HomeBusiness.Status.ACTIVE)), 0),
             all_jobs=Coalesce(Sum("jobs"), 0),
         )

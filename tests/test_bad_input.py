@@ -247,7 +247,7 @@ def test_service_refuses_a_10mb_check_note(staff, commitment):
         )
     assert ContinuityCheck.objects.count() == 0
     business.refresh_from_db()
-    assert business.status == "active"
+    assert business.status == "unchecked"  # as it was: the refused check changed nothing
 
 
 @pytest.mark.django_db

@@ -33,7 +33,14 @@ class Sizes:
 
     @property
     def checks(self) -> int:
-        return self.businesses * 3
+        # As _build_rows makes them: none for every tenth business, four for the other
+        # multiples of 3, three for the rest (3,000,000 at 1,000,000 businesses).
+        n = self.businesses
+        return 3 * (n - n // 10) + (n // 3 - n // 30)
+
+    @property
+    def unchecked(self) -> int:
+        return self.businesses // 10
 
     @classmethod
     def at(cls, scale: float) -> Sizes:
@@ -64,6 +71,8 @@ def current_sizes() -> dict[str, int]:
         "entries": ProgressEntry.objects.filter(commitment__title__startswith=BENCH_PREFIX).count(),
         "businesses": HomeBusiness.objects.filter(reference_code__startswith="BN-").count(),
         "checks": ContinuityCheck.objects.filter(business__reference_code__startswith="BN-").count(),
+        # A set built before «پایش‌نشده» existed has none: it differs, so it is rebuilt.
+        "unchecked": HomeBusiness.objects.filter(reference_code__startswith="BN-", status="unchecked").count(),
     }
 
 
@@ -78,6 +87,7 @@ def build(sizes: Sizes, *, log=print) -> dict[str, int]:
         "entries": sizes.entries,
         "businesses": sizes.businesses,
         "checks": sizes.checks,
+        "unchecked": sizes.unchecked,
     }
     if have == want:
         log(f"data set already built: {have}")
@@ -184,11 +194,13 @@ def _build_rows(sizes: Sizes, official, staff, log) -> None:
             {**params, "n": sizes.entries},
         )
         log(f"home businesses: {sizes.businesses:,}")
-        # The business's status is its third (latest) check's: status(i, 3) below.
+        # Every tenth business is never checked («پایش‌نشده»); the others get 3 checks, or
+        # 4 when i is a multiple of 3, and take their last check's status: status(i, k).
         status_expr = (
             "CASE WHEN ((i * {k} * 37) %% 100) < 70 THEN 'active' "
             "WHEN ((i * {k} * 37) %% 100) < 85 THEN 'semi_closed' ELSE 'inactive' END"
         )
+        last_check = "(3 + ({i} %% 3 = 0)::int)"
         cur.execute(
             f"""
             INSERT INTO registry_homebusiness
@@ -200,19 +212,22 @@ def _build_rows(sizes: Sizes, official, staff, log) -> None:
                    DATE '2022-03-21' + ((i * 31) %% 1180),
                    1 + i %% 3,
                    (1 + i %% 30) * 50000000::bigint,
-                   {status_expr.format(k=3)},
+                   CASE WHEN i %% 10 = 0 THEN 'unchecked' ELSE {status_expr.format(k=last_check.format(i="i"))} END,
                    now()
             FROM generate_series(1, %(n)s) AS i
             """,
             {**params, "n": sizes.businesses},
         )
         log(f"continuity checks: {sizes.checks:,}")
+        # Checks come late, as in the field: check k falls 95·k to 95·k + 39 days after the
+        # start, so check 1 tells the 3-month status, check 2 the 6-month one, check 4
+        # (when there is one) the 12-month one, and check 3 falls in no window.
         cur.execute(
             f"""
             INSERT INTO registry_continuitycheck
               (business_id, checked_on, status, reason, note, checked_by_id, created_at)
             SELECT b.id,
-                   b.started_on + 90 * k,
+                   b.started_on + 95 * k + (b.i * k) %% 40,
                    s.status,
                    CASE WHEN s.status = 'active' THEN ''
                         ELSE (ARRAY['raw_materials','marketing','financing','training','other'])[1 + (b.i * k) %% 5]
@@ -220,7 +235,7 @@ def _build_rows(sizes: Sizes, official, staff, log) -> None:
                    '', %(staff)s, now()
             FROM (SELECT id, started_on, substr(reference_code, 4)::int AS i
                   FROM registry_homebusiness WHERE reference_code LIKE 'BN-%%') AS b
-            CROSS JOIN generate_series(1, 3) AS k
+            CROSS JOIN LATERAL generate_series(1, CASE WHEN b.i %% 10 = 0 THEN 0 ELSE {last_check.format(i="b.i")} END) AS k
             CROSS JOIN LATERAL (SELECT {status_expr.replace("i *", "b.i *").format(k="k")} AS status) AS s
             """,
             params,

@@ -11,7 +11,8 @@ register = template.Library()
 @register.simple_tag
 def still_active_jobs(commitment_ids) -> int:
     """Jobs in the businesses of these commitments (a commitment and the tranches the
-    reader may see, as the page lists them) whose status is active."""
+    reader may see, as the page lists them) whose latest check says active: «هنوز فعال»
+    (a business never checked is «پایش‌نشده» and not counted)."""
     total = HomeBusiness.objects.filter(
         commitment_id__in=list(commitment_ids), status=HomeBusiness.Status.ACTIVE
     ).aggregate(jobs=Sum("jobs"))

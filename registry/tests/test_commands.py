@@ -55,6 +55,20 @@ def test_a_good_file_prints_the_count(tmp_path, staff, commitment, places, capsy
     assert HomeBusiness.objects.get().jobs == 2
 
 
+def test_a_file_with_a_status_column_is_told_it_was_not_read(tmp_path, staff, commitment, places, capsys):
+    path = tmp_path / "bank.csv"
+    path.write_text("\n".join([HEADER + ",وضعیت", f"A-1,{commitment.pk},کرمان,صنایع دستی,1404/01/10,2,0,فعال"]))
+
+    call_command("import_businesses", str(path), "--as", "staff")
+
+    assert capsys.readouterr().out.splitlines() == [
+        "۱ کسب‌وکار ثبت شد.",
+        "ستون «وضعیت» فایل خوانده نشد: وضعیت فقط از پایش استمرار می‌آید و کسب‌وکارهای تازه "
+        "تا نخستین پایششان «پایش‌نشده»اند.",
+    ]
+    assert HomeBusiness.objects.get().status == "unchecked"
+
+
 def test_unknown_user_or_file(tmp_path, staff):
     with pytest.raises(CommandError, match="کاربر فعالی با نام «nobody» نیست"):
         call_command("import_businesses", str(tmp_path / "x.csv"), "--as", "nobody")

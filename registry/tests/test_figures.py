@@ -1,6 +1,7 @@
 """The registry figures the pathology report and the cohort page read."""
 
 import pytest
+from django.db import connection
 
 from core.persian import make_jalali_date as J
 from registry import figures as rs
@@ -24,22 +25,55 @@ def business(commitment, started, checks=(), **kw):
 # ---------------------------------------------------------------- pathology
 
 
+def test_status_counts_keep_the_never_checked_apart(commitment, django_assert_num_queries):
+    # given a business no check has reached, and one checked active
+    business(commitment, J(1404, 1, 10), jobs=2)
+    business(commitment, J(1404, 1, 10), [(J(1404, 4, 15), "active", "")], jobs=3)
+
+    with django_assert_num_queries(1):
+        counts = rs.business_status_counts(HomeBusiness.objects.all())
+
+    # then the never-checked one is «پایش‌نشده», not active
+    assert counts == {"unchecked": {"count": 1, "jobs": 2}, "active": {"count": 1, "jobs": 3}}
+
+
 def test_pathology_breakdown_by_county_counts_statuses_and_jobs(commitment, django_assert_num_queries):
-    # given two counties with businesses in each status
+    # given two counties with businesses in each status, one never checked
     kerman, bam = f.CountyFactory(name="کرمان"), f.CountyFactory(name="بم")
     f.HomeBusinessFactory(commitment=commitment, county=kerman, status="active", jobs=3)
     f.HomeBusinessFactory(commitment=commitment, county=kerman, status="active", jobs=2)
     f.HomeBusinessFactory(commitment=commitment, county=kerman, status="inactive", jobs=4)
+    f.HomeBusinessFactory(commitment=commitment, county=kerman, jobs=6)  # never checked
     f.HomeBusinessFactory(commitment=commitment, county=bam, status="semi_closed", jobs=1)
 
     # when
     with django_assert_num_queries(1):
         rows = rs.pathology_breakdown(HomeBusiness.objects.all(), "county")
 
-    # then the larger county comes first
+    # then the larger county comes first; its unchecked business is not active
     assert rows == [
-        {"label": "کرمان", "active": 2, "semi_closed": 0, "inactive": 1, "total": 3, "jobs_active": 5, "jobs_total": 9},
-        {"label": "بم", "active": 0, "semi_closed": 1, "inactive": 0, "total": 1, "jobs_active": 0, "jobs_total": 1},
+        {
+            "label": "کرمان",
+            "active": 2,
+            "semi_closed": 0,
+            "inactive": 1,
+            "unchecked": 1,
+            "checked": 3,
+            "total": 4,
+            "jobs_active": 5,
+            "jobs_total": 15,
+        },
+        {
+            "label": "بم",
+            "active": 0,
+            "semi_closed": 1,
+            "inactive": 0,
+            "unchecked": 0,
+            "checked": 1,
+            "total": 1,
+            "jobs_active": 0,
+            "jobs_total": 1,
+        },
     ]
 
 
@@ -55,6 +89,8 @@ def test_pathology_breakdown_by_commitment_keeps_only_the_given_businesses(commi
             "active": 1,
             "semi_closed": 0,
             "inactive": 0,
+            "unchecked": 0,
+            "checked": 1,
             "total": 1,
             "jobs_active": 2,
             "jobs_total": 2,
@@ -70,7 +106,8 @@ def test_pathology_breakdown_by_sector_and_unknown_key():
 
 def test_reason_counts_reads_the_latest_check_of_non_active_businesses(commitment, django_assert_num_queries):
     # given: one business closed for financing after an earlier marketing problem,
-    # one half-closed for marketing, one that recovered (active now: not counted)
+    # one half-closed for marketing, one that recovered (active now: not counted),
+    # and one never checked (no reason to give: not counted either)
     business(
         commitment,
         J(1403, 1, 1),
@@ -78,6 +115,7 @@ def test_reason_counts_reads_the_latest_check_of_non_active_businesses(commitmen
     )
     business(commitment, J(1403, 1, 1), [(J(1403, 7, 1), "semi_closed", "marketing")])
     business(commitment, J(1403, 1, 1), [(J(1403, 2, 1), "inactive", "training"), (J(1403, 5, 1), "active", "")])
+    business(commitment, J(1403, 1, 1))
 
     with django_assert_num_queries(1):
         rows = rs.reason_counts(HomeBusiness.objects.all())
@@ -123,72 +161,111 @@ def test_latest_start_reaching_today():
 
 # ---------------------------------------------------------------- cohorts
 
+TODAY = J(1404, 10, 15)
+
+
+@pytest.fixture(params=["portable", "postgresql"])
+def survival_path(request, monkeypatch):
+    """Each cohort test runs on both code paths; the PostgreSQL one needs PostgreSQL
+    (DATABASE_URL=postgres://…), and there the portable one is chosen by hand."""
+    if request.param == "postgresql" and connection.vendor != "postgresql":
+        pytest.skip("the raw-SQL path runs only on PostgreSQL: run with DATABASE_URL=postgres://…")
+    if request.param == "portable" and connection.vendor == "postgresql":
+        monkeypatch.setattr(rs, "_survival_groups_postgresql", rs._survival_groups_portable)
+    return request.param
+
+
+def ts(active, eligible, unknown):
+    return {
+        "eligible": eligible,
+        "active": active,
+        "share": active / eligible if eligible else None,
+        "unknown": unknown,
+    }
+
 
 @pytest.fixture
 def cohorts(commitment, other_commitment):
-    """Farvardin 1404: three businesses; Tir 1404: two; nothing in between."""
-    business(  # active at 3 months, inactive by 6
+    """Hand-made cases of the rule, by Jalali start month (today = 1404/10/15).
+
+    Farvardin (start 1404/01/10; 3-month day 04/10, 6-month 07/10, 9-month 10/10,
+    12-month 1405/01/10, still ahead):"""
+    start = J(1404, 1, 10)
+    business(commitment, start, reference_code="NEVER")  # never checked: unknown at 3 and 6
+    business(commitment, start, [(J(1404, 4, 15), "active", "")], reference_code="ON-TIME")  # active at 3
+    business(commitment, start, [(J(1404, 4, 20), "inactive", "financing")], reference_code="CLOSED")  # inactive at 3
+    business(commitment, start, [(J(1404, 6, 5), "active", "")], reference_code="LATE")  # month 6: still active at 3
+    business(commitment, start, [(J(1404, 7, 20), "active", "")], reference_code="MONTH-7")  # unknown at 3, active at 6
+    business(commitment, start, [(J(1404, 3, 1), "active", "")], reference_code="EARLY")  # before 04/10 only: unknown
+    # exactly on the 6-month day: outside the 3-month window (it ends before that day), first day of the 6-month one
+    business(commitment, start, [(J(1404, 7, 10), "semi_closed", "marketing")], reference_code="EDGE")
+    # two checks in the window: the first one tells the 3-month status, not the latest
+    business(
         commitment,
-        J(1404, 1, 10),
-        [(J(1404, 3, 20), "active", ""), (J(1404, 6, 15), "inactive", "financing")],
+        start,
+        [(J(1404, 4, 10), "active", ""), (J(1404, 5, 1), "inactive", "financing")],
+        reference_code="FIRST-WINS",
     )
-    business(  # checks exactly on both horizons (31 Tir; 30 Mehr, the clamped 31 Mehr) count
-        commitment,
-        J(1404, 1, 31),
-        [
-            (J(1404, 4, 31), "active", ""),
-            (J(1404, 7, 30), "semi_closed", "marketing"),
-            (J(1404, 8, 1), "active", ""),
-        ],
-    )
-    business(commitment, J(1404, 1, 15))  # never checked: unknown
-    business(commitment, J(1404, 4, 5), [(J(1404, 7, 1), "active", "")])
-    business(commitment, J(1404, 4, 20), [(J(1404, 7, 21), "inactive", "raw_materials")])  # after its 3-month day
+    # Shahrivar: 31 Shahrivar + 3 months = 30 Azar (Azar has 30 days); 6 months (29 Esfand) ahead
+    business(commitment, J(1404, 6, 31), [(J(1404, 9, 30), "active", "")], reference_code="CLAMPED")
+    business(commitment, J(1404, 6, 31), [(J(1404, 9, 29), "active", "")], reference_code="A-DAY-EARLY")
+    # Mehr: the 3-month day of 07/15 is today (counted, unchecked); of 07/16 tomorrow (not counted)
+    business(commitment, J(1404, 7, 15), reference_code="DUE-TODAY")
+    business(commitment, J(1404, 7, 16), reference_code="DUE-TOMORROW")
     # another commitment's business, outside the queryset under test
-    business(other_commitment, J(1404, 1, 10), [(J(1404, 2, 1), "inactive", "other")])
+    business(other_commitment, start, [(J(1404, 4, 15), "inactive", "other")])
     return HomeBusiness.objects.filter(commitment=commitment)
 
 
-def test_cohort_survival_follows_the_documented_definition(cohorts, django_assert_num_queries):
-    today = J(1404, 10, 4)
-
+def test_cohort_survival_follows_the_written_rule(cohorts, survival_path, django_assert_num_queries):
     with django_assert_num_queries(2):
-        rows = rs.cohort_survival(cohorts, today=today)
+        rows = rs.cohort_survival(cohorts, today=TODAY)
 
     assert [(r["label"], r["started"]) for r in rows] == [
-        ("فروردین ۱۴۰۴", 3),
+        ("فروردین ۱۴۰۴", 8),
         ("اردیبهشت ۱۴۰۴", 0),
         ("خرداد ۱۴۰۴", 0),
-        ("تیر ۱۴۰۴", 2),
+        ("تیر ۱۴۰۴", 0),
+        ("مرداد ۱۴۰۴", 0),
+        ("شهریور ۱۴۰۴", 2),
+        ("مهر ۱۴۰۴", 2),
     ]
-    farvardin, tir = rows[0], rows[3]
+    farvardin, shahrivar, mehr = rows[0], rows[5], rows[6]
     assert (farvardin["year"], farvardin["month"]) == (1404, 1)
     assert farvardin["survival"] == {
-        3: {"eligible": 2, "active": 2, "share": 1.0, "unknown": 1},
-        6: {"eligible": 2, "active": 0, "share": 0.0, "unknown": 1},
-        12: {"eligible": 0, "active": 0, "share": None, "unknown": 0},  # 1405/01/10 is ahead
+        3: ts(active=3, eligible=4, unknown=4),  # ON-TIME, LATE, FIRST-WINS active; CLOSED inactive
+        6: ts(active=1, eligible=2, unknown=6),  # MONTH-7 active; EDGE semi-closed
+        12: ts(active=0, eligible=0, unknown=0),  # 1405/01/10 is ahead
     }
-    # Tir: 5 Mehr and 20 Mehr have passed; the 21 Mehr check is after the second's horizon
-    assert tir["survival"][3] == {"eligible": 1, "active": 1, "share": 1.0, "unknown": 1}
-    assert tir["survival"][6] == {"eligible": 0, "active": 0, "share": None, "unknown": 0}
-    assert rows[1]["survival"][3] == {"eligible": 0, "active": 0, "share": None, "unknown": 0}
+    assert shahrivar["survival"] == {
+        3: ts(active=1, eligible=1, unknown=1),
+        6: ts(active=0, eligible=0, unknown=0),
+        12: ts(active=0, eligible=0, unknown=0),
+    }
+    assert mehr["survival"][3] == ts(active=0, eligible=0, unknown=1)
+    assert rows[1]["survival"][3] == ts(active=0, eligible=0, unknown=0)
 
 
-def test_cohort_survival_a_day_later_counts_the_later_horizon(cohorts):
-    # 1404/10/05 is the 6-month day of the business started on 1404/04/05
-    rows = rs.cohort_survival(cohorts, months=(6,), today=J(1404, 10, 5))
+def test_cohort_survival_a_day_later_counts_the_later_horizon(cohorts, survival_path):
+    rows = rs.cohort_survival(cohorts, months=(3,), today=J(1404, 10, 16))
 
-    assert rows[3]["survival"][6] == {"eligible": 1, "active": 1, "share": 1.0, "unknown": 0}
+    assert rows[6]["survival"][3] == ts(active=0, eligible=0, unknown=2)
 
 
-def test_survival_overall_sums_the_cohorts(cohorts):
-    totals = rs.survival_overall(cohorts, months=(3, 6, 12), today=J(1404, 10, 4))
+def test_survival_overall_sums_the_cohorts(cohorts, survival_path):
+    totals = rs.survival_overall(cohorts, months=(3, 6, 12), today=TODAY)
 
     assert totals == {
-        3: {"eligible": 3, "active": 3, "share": 1.0, "unknown": 2},
-        6: {"eligible": 2, "active": 0, "share": 0.0, "unknown": 1},
+        3: {"eligible": 5, "active": 4, "share": 0.8, "unknown": 6},
+        6: {"eligible": 2, "active": 1, "share": 0.5, "unknown": 6},
         12: {"eligible": 0, "active": 0, "share": None, "unknown": 0},
     }
+
+
+def test_the_rule_is_one_persian_text_with_its_window():
+    assert rs.WINDOW_MONTHS == 3
+    assert "نخستین پایش" in rs.SURVIVAL_RULE and "«پایش‌نشده»" in rs.SURVIVAL_RULE
+    assert "فعال ÷ پایش‌شده" in rs.SURVIVAL_RULE
 
 
 def test_cohort_survival_of_nothing():

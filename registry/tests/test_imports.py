@@ -97,13 +97,45 @@ def test_the_fixed_file_imports_with_history(staff, commitment, places):
         2,
         12_500_000,
     )
-    assert business.status == "active"
+    assert business.status == "unchecked"  # a file is no check: «پایش‌نشده» until the first one
     record = business.history.get()
     assert (record.history_user, record.history_type, record.history_change_reason) == (
         staff,
         "+",
         "ورود گروهی از فایل bank.xlsx",
     )
+
+
+@pytest.mark.parametrize("title", ["وضعیت", "status"])
+def test_a_status_column_cannot_make_a_business_active(staff, commitment, places, title):
+    # given a bank's sheet that says its businesses are active (no check behind it)
+    upload = xlsx(
+        [
+            ["RS-1", commitment.title, "کرمان", "صنایع دستی", "1404/01/10", 1, 0, "فعال"],
+            ["RS-2", commitment.title, "کرمان", "صنایع دستی", "1404/01/10", 1, 0, "غیرفعال"],
+        ],
+        header=[*HEADER, title],
+    )
+
+    # when it is imported
+    result = imports.import_businesses(actor=staff, upload=upload)
+
+    # then the column is not read: both are «پایش‌نشده», and the result says so
+    assert result.ok and result.created == 2
+    assert sorted(HomeBusiness.objects.values_list("status", flat=True)) == ["unchecked", "unchecked"]
+    assert result.status_ignored is True
+    assert result.notice == (
+        "ستون «وضعیت» فایل خوانده نشد: وضعیت فقط از پایش استمرار می‌آید و کسب‌وکارهای تازه "
+        "تا نخستین پایششان «پایش‌نشده»اند."
+    )
+
+
+def test_a_file_without_a_status_column_gets_no_notice(staff, commitment, places):
+    upload = xlsx([["RS-1", commitment.title, "کرمان", "صنایع دستی", "1404/01/10", 1, 0]])
+
+    result = imports.import_businesses(actor=staff, upload=upload)
+
+    assert result.created == 1 and (result.status_ignored, result.notice) == (False, "")
 
 
 def test_persian_and_arabic_digits_and_letters_are_accepted(staff, commitment, places):
@@ -315,7 +347,7 @@ def test_the_xlsx_export_is_right_to_left_with_numbers_as_numbers_and_no_formula
     sheet = openpyxl.load_workbook(buffer).active
 
     assert sheet.sheet_view.rightToLeft is True
-    assert [c.value for c in sheet[1]] == HEADER
+    assert [c.value for c in sheet[1]] == [*HEADER, "وضعیت"]
     formula_row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "=1+2")
     assert formula_row[0].data_type == "s"
     assert formula_row[4].value == "۱۴۰۴/۰۱/۰۱"

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from core import persian
 from core.persian import make_jalali_date as J
+from registry.figures import SURVIVAL_RULE
 from registry.models import ContinuityCheck, HomeBusiness
 from tests import factories as f
 
@@ -72,6 +73,48 @@ def test_list_filters_by_status_and_jalali_start(client, official, mine, theirs)
 
     assert [b.reference_code for b in by_status.context["page"].object_list] == ["THEIRS-1"]
     assert [b.reference_code for b in by_date.context["page"].object_list] == ["THEIRS-1"]
+
+
+@pytest.fixture
+def checked_and_not(commitment, places):
+    """Three of mine: never checked, checked active, checked inactive (status as the service keeps it)."""
+    county, sector = places
+    never = f.HomeBusinessFactory(commitment=commitment, reference_code="NEVER", county=county, sector=sector)
+    for code, status, reason in (("OK-1", "active", ""), ("SHUT-1", "inactive", "financing")):
+        b = f.HomeBusinessFactory(
+            commitment=commitment, reference_code=code, county=county, sector=sector, status=status
+        )
+        f.ContinuityCheckFactory(business=b, checked_on=J(1404, 4, 15), status=status, reason=reason)
+    return never
+
+
+@pytest.mark.parametrize("who", ["official", "staff"])
+def test_the_unchecked_filter_lists_exactly_the_never_checked(client, request, who, checked_and_not):
+    login(client, request.getfixturevalue(who))
+
+    everything = client.get(reverse("registry:list"))
+    unchecked = client.get(reverse("registry:list"), {"status": "unchecked"})
+    active = client.get(reverse("registry:list"), {"status": "active"})
+
+    assert ("unchecked", "پایش‌نشده") in list(everything.context["filter"].form.fields["status"].choices)
+    assert everything.context["by_status"] == [("پایش‌نشده", 1), ("فعال", 1), ("غیرفعال", 1)]
+    assert "۳ کسب‌وکار: پایش‌نشده ۱، فعال ۱، غیرفعال ۱" in everything.content.decode()
+    assert [b.reference_code for b in unchecked.context["page"].object_list] == ["NEVER"]
+    assert unchecked.context["by_status"] == [("پایش‌نشده", 1)]
+    assert [b.reference_code for b in active.context["page"].object_list] == ["OK-1"]
+
+
+def test_a_never_checked_business_reads_unchecked_on_its_page_and_in_the_worklist(client, staff, commitment):
+    long_ago = persian.local_today().replace(year=persian.local_today().year - 3)
+    never = f.HomeBusinessFactory(commitment=commitment, reference_code="NEVER", started_on=long_ago)
+    login(client, staff)
+
+    page = client.get(reverse("registry:detail", args=[never.pk])).content.decode()
+    worklist = client.get(reverse("registry:worklist")).content.decode()
+
+    badge = '<span class="hb-status hb-status-unchecked">پایش‌نشده</span>'
+    assert badge in page and badge in worklist
+    assert "فعال</span>" not in page
 
 
 def test_the_commitment_filter_offers_only_visible_commitments(
@@ -159,7 +202,7 @@ def test_forbidden_check_changes_nothing(client, request, who, status, mine):
 
     assert response.status_code == status
     mine.refresh_from_db()
-    assert mine.status == "active" and ContinuityCheck.objects.count() == 0
+    assert mine.status == "unchecked" and ContinuityCheck.objects.count() == 0
 
 
 def test_checks_are_post_only(client, staff, mine):
@@ -185,6 +228,7 @@ def test_staff_creates_a_business(client, staff, commitment, places):
 
     business = HomeBusiness.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("registry:detail", args=[business.pk])
+    assert business.status == "unchecked"
     assert (business.reference_code, business.jobs, business.loan_amount, business.started_on) == (
         "RS-12",
         2,
@@ -280,6 +324,39 @@ def test_export_csv_applies_the_filters_and_visibility(client, staff, mine, thei
     assert [r[0] for r in rows[1:]] == ["MINE-1"]
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_writes_the_status_in_persian_unchecked_included(client, staff, checked_and_not, fmt):
+    login(client, staff)
+
+    response = client.get(reverse("registry:export"), {"format": fmt})
+
+    content = b"".join(response.streaming_content)
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8").lstrip("\ufeff"))))
+    else:
+        rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    assert rows[0][-1] == "وضعیت"
+    assert sorted((r[0], r[-1]) for r in rows[1:]) == [
+        ("NEVER", "پایش‌نشده"),
+        ("OK-1", "فعال"),
+        ("SHUT-1", "غیرفعال"),
+    ]
+
+
+def test_an_imported_file_that_claims_a_status_is_told_it_was_not_read(client, staff, commitment, places):
+    login(client, staff)
+    content = f"کد پیگیری,تعهد,شهرستان,رسته,تاریخ شروع,وضعیت\nA-1,{commitment.pk},کرمان,صنایع دستی,1404/01/10,فعال"
+
+    response = client.post(
+        reverse("registry:import"), {"file": SimpleUploadedFile("bank.csv", content.encode())}, follow=True
+    )
+
+    html = response.content.decode()
+    assert "۱ کسب‌وکار از فایل «bank.csv» ثبت شد." in html
+    assert "ستون «وضعیت» فایل خوانده نشد" in html
+    assert HomeBusiness.objects.get().status == "unchecked"
+
+
 def test_export_xlsx_holds_only_what_the_user_sees(client, staff, mine, theirs):
     login(client, staff)
 
@@ -293,9 +370,11 @@ def test_export_xlsx_holds_only_what_the_user_sees(client, staff, mine, theirs):
 # ---------------------------------------------------------------- cohorts and worklist
 
 
-def test_cohort_page_shows_the_survival_table_and_chart(client, official, commitment, places):
+def test_cohort_page_shows_the_survival_table_chart_and_rule(client, official, commitment, places):
+    # given a business checked a month late for its 3-month day (1403/07/10), one never checked
     business = f.HomeBusinessFactory(commitment=commitment, started_on=J(1403, 4, 10), county=places[0])
-    f.ContinuityCheckFactory(business=business, checked_on=J(1403, 7, 1), status="active")
+    f.ContinuityCheckFactory(business=business, checked_on=J(1403, 8, 5), status="active")
+    f.HomeBusinessFactory(commitment=commitment, started_on=J(1403, 4, 12), county=places[0])
     login(client, official)
 
     response = client.get(reverse("registry:cohorts"))
@@ -304,7 +383,9 @@ def test_cohort_page_shows_the_survival_table_and_chart(client, official, commit
     assert response.status_code == 200
     assert "تیر ۱۴۰۳" in html and 'class="kj-chart kj-chart-survival"' in html
     tir = next(r for r in response.context["rows"] if r["label"] == "تیر ۱۴۰۳")
-    assert tir["survival"][3] == {"eligible": 1, "active": 1, "share": 1.0, "unknown": 0}
+    assert tir["survival"][3] == {"eligible": 1, "active": 1, "share": 1.0, "unknown": 1}
+    assert "۱ از ۱<small" in html and "(۱ پایش‌نشده)" in html and "بی‌پایش" not in html
+    assert SURVIVAL_RULE in html  # the rule's one wording, under the table
     assert "status" not in response.context["filter"].form.fields
 
 

@@ -38,6 +38,7 @@ def pathology_totals(scope: ReportScope, cohorts: list[dict]) -> dict:
         "active": n("active"),
         "semi_closed": n("semi_closed"),
         "inactive": n("inactive"),
+        "unchecked": n("unchecked"),
         "jobs_active": n("active", "jobs"),
         "jobs_total": sum(v["jobs"] for v in counts.values()),
         "survival": survival,
@@ -48,8 +49,9 @@ BREAKDOWN_COLUMNS = [
     Column("فعال", INT, 10),
     Column("نیمه‌تعطیل", INT, 10),
     Column("غیرفعال", INT, 10),
+    Column("پایش‌نشده", INT, 10),
     Column("کل", INT, 10),
-    Column("سهم فعال", PERCENT, 10),
+    Column("سهم فعال از پایش‌شده", PERCENT, 10),
     Column("شغل فعال", INT, 10),
     Column("کل شغل", INT, 10),
 ]
@@ -66,8 +68,9 @@ def _breakdown_table(sheet: str, title: str, first: str, rows: list[dict]) -> Ta
                 r["active"],
                 r["semi_closed"],
                 r["inactive"],
+                r["unchecked"],
                 r["total"],
-                percent_of(r["active"], r["total"]),
+                percent_of(r["active"], r["checked"]),
                 r["jobs_active"],
                 r["jobs_total"],
             ]
@@ -143,6 +146,7 @@ def pathology(report: Report, scope: ReportScope, today: datetime.date) -> Repor
             Fact("active", "فعال", totals["active"]),
             Fact("semi_closed", "نیمه‌تعطیل", totals["semi_closed"]),
             Fact("inactive", "غیرفعال", totals["inactive"]),
+            Fact("unchecked", "پایش‌نشده", totals["unchecked"]),
             Fact("jobs_active", "شغل در کسب‌وکارهای فعال", totals["jobs_active"]),
             Fact("survival_6", "سهم فعال ۶ ماه پس از شروع", _share_percent(survival[6]["share"]), PERCENT),
             Fact("survival_12", "سهم فعال ۱۲ ماه پس از شروع", _share_percent(survival[12]["share"]), PERCENT),
@@ -183,10 +187,7 @@ def pathology(report: Report, scope: ReportScope, today: datetime.date) -> Repor
             ),
             Section(
                 "ماندگاری: سهم فعال ۶ و ۱۲ ماه پس از شروع",
-                intro=(
-                    "فقط کسب‌وکارهایی شمرده می‌شوند که آن تاریخ را پشت سر گذاشته‌اند و تا آن روز دست‌کم یک پایش دارند؛ "
-                    "وضعیت هر کسب‌وکار، وضعیت آخرین پایش تا آن تاریخ است."
-                ),
+                intro=registry.SURVIVAL_RULE,
                 charts=[charts.survival_columns(started_cohorts, months=(6, 12))],
                 tables=[
                     Table(
@@ -194,10 +195,10 @@ def pathology(report: Report, scope: ReportScope, today: datetime.date) -> Repor
                         "ماندگاری کل",
                         [
                             Column("پس از", TEXT, 12),
-                            Column("واجد شرایط", INT),
+                            Column("پایش‌شده", INT),
                             Column("فعال", INT),
                             Column("سهم فعال", PERCENT),
-                            Column("بدون پایش", INT),
+                            Column("پایش‌نشده", INT),
                         ],
                         [
                             [
@@ -216,9 +217,9 @@ def pathology(report: Report, scope: ReportScope, today: datetime.date) -> Repor
                         [
                             Column("ماه شروع", TEXT, 16),
                             Column("شروع‌شده", INT),
-                            Column("واجد ۶ ماه", INT),
+                            Column("پایش‌شده ۶ ماه", INT),
                             Column("سهم فعال ۶ ماه", PERCENT),
-                            Column("واجد ۱۲ ماه", INT),
+                            Column("پایش‌شده ۱۲ ماه", INT),
                             Column("سهم فعال ۱۲ ماه", PERCENT),
                         ],
                         [

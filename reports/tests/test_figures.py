@@ -14,7 +14,15 @@ from registry import selectors as registry_selectors
 from reports import figures, services
 from reports.models import Report
 from tests import factories as f
-from tests.reports_reading import numbers_on_line, pdf_text, some_line_has_numbers, summary_value, table_rows, workbook
+from tests.reports_reading import (
+    header,
+    numbers_on_line,
+    pdf_text,
+    some_line_has_numbers,
+    summary_value,
+    table_rows,
+    workbook,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -59,8 +67,9 @@ def province(official, django_user_model):
             jobs=jobs,
             started_on=started,
         )
+        # checked in the 12-month window (from start + 12 months, before start + 15)
         f.ContinuityCheckFactory(
-            business=b, checked_on=started + datetime.timedelta(days=30), status=status, reason=reason
+            business=b, checked_on=started + datetime.timedelta(days=370), status=status, reason=reason
         )
         return b
 
@@ -69,6 +78,15 @@ def province(official, django_user_model):
     business("KR-3", kerman, "semi_closed", "marketing")
     business("BM-1", bam, "active")
     business("BM-2", bam, "inactive", "financing")
+    # never checked: «پایش‌نشده», neither active nor in a share
+    f.HomeBusinessFactory(
+        commitment=barakat,
+        reference_code="KR-4",
+        county=kerman,
+        sector=carpet,
+        jobs=2,
+        started_on=datetime.date(2025, 1, 10),
+    )
     return {"resalat": resalat, "barakat": barakat}
 
 
@@ -129,25 +147,29 @@ def test_timetable_dashboard_pdf_and_excel_agree(province, official, client, dja
 def test_pathology_dashboard_pdf_and_excel_agree(province, official, django_capture_on_commit_callbacks):
     businesses = registry_selectors.businesses_visible_to(official)
     counts = registry_figures.business_status_counts(businesses)
-    assert {k: v["count"] for k, v in counts.items()} == {"active": 3, "semi_closed": 1, "inactive": 1}
+    assert {k: v["count"] for k, v in counts.items()} == {"active": 3, "semi_closed": 1, "inactive": 1, "unchecked": 1}
     survival = registry_figures.survival_overall(businesses, months=(6, 12), today=TODAY)
     assert survival[12]["eligible"] == 5 and survival[12]["active"] == 3
 
     text, book = build(official, "pathology", django_capture_on_commit_callbacks)
 
-    for label, value in (("کسب‌وکارهای ثبت‌شده", 5), ("نیمه‌تعطیل", 1), ("غیرفعال", 1), ("شغل در کسب‌وکارهای فعال", 7)):
+    for label, value in (("کسب‌وکارهای ثبت‌شده", 6), ("نیمه‌تعطیل", 1), ("غیرفعال", 1), ("شغل در کسب‌وکارهای فعال", 7)):
         assert numbers_on_line(text, label)[0] == value
         assert summary_value(book, label) == value
     assert numbers_on_line(text, "سهم فعال ۱۲ ماه پس از شروع") == [60.0]
     assert summary_value(book, "سهم فعال ۱۲ ماه پس از شروع") == pytest.approx(0.6)
 
-    counties = {r[0]: r[1:8] for r in table_rows(book, "شهرستان")}
-    assert counties["کرمان"] == (2, 1, 0, 3, pytest.approx(0.667, abs=1e-3), 5, 7)
-    assert counties["بم"] == (1, 0, 1, 2, 0.5, 2, 4)
+    assert summary_value(book, "پایش‌نشده") == 1
+    # active, semi-closed, inactive, unchecked, total, share of active among the checked, jobs active, all jobs
+    counties = {r[0]: r[1:9] for r in table_rows(book, "شهرستان")}
+    assert counties["کرمان"] == (2, 1, 0, 1, 4, pytest.approx(0.667, abs=1e-3), 5, 9)
+    assert counties["بم"] == (1, 0, 1, 0, 2, 0.5, 2, 4)
     reasons = {r[0]: r[3] for r in table_rows(book, "دلایل")}
     assert reasons["بازاریابی و فروش"] == 1 and reasons["تأمین مالی"] == 1
     registry = {r[0]: r for r in table_rows(book, "کسب‌وکارها")}
-    assert sorted(registry) == ["BM-1", "BM-2", "KR-1", "KR-2", "KR-3"]
+    assert sorted(registry) == ["BM-1", "BM-2", "KR-1", "KR-2", "KR-3", "KR-4"]
+    status = header(book, "کسب‌وکارها").index("وضعیت")
+    assert (registry["KR-4"][status], registry["KR-1"][status]) == ("پایش‌نشده", "فعال")
 
 
 def test_credits_dashboard_pdf_and_excel_agree(province, official, django_capture_on_commit_callbacks):

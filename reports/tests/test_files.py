@@ -56,7 +56,7 @@ def test_every_sheet_runs_right_to_left_with_numbers_as_numbers(official, regist
     county = book["شهرستان"]
     active = county.cell(row=5, column=2)
     assert (active.value, active.data_type, active.number_format) == (2, "n", "#,##0")
-    share = county.cell(row=5, column=6)
+    share = county.cell(row=5, column=7)  # after «پایش‌نشده» and «کل»: active of the checked
     assert (share.value, share.number_format) == (0.5, "0.0%")
 
 

@@ -34,3 +34,5 @@ class Command(BaseCommand):
                 f"{persian.format_number(len(result.errors))} خطا در فایل؛ هیچ ردیفی ذخیره نشد. خطاها را اصلاح کنید و دوباره وارد کنید."
             )
         self.stdout.write(self.style.SUCCESS(f"{persian.format_number(result.created)} کسب‌وکار ثبت شد."))
+        if result.notice:
+            self.stdout.write(result.notice)
