@@ -1,21 +1,28 @@
 """The figures of commitments: each one's ladder (target, allocated, realised, remaining,
-percent) rolled up over its tranches, and where its current pace leads.
+percent) rolled up over its tranches, where its current pace leads, and what a reviewer
+reads beside an entry (the review context and the «بیش از هدف» flag).
 
-The province-wide figures that also read the registry are in reports/figures.py.
+«شغل پایه» (baseline entries: jobs created before the system, entered by the admin) is
+never part of a commitment's realised jobs, percentage or room; the ladder keeps it apart
+in `baseline`. The province-wide figures that also read the registry are in
+reports/figures.py.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from core import persian
 
 from .models import Commitment, ProgressEntry
 
 VERIFIED = ProgressEntry.Status.VERIFIED
+SUBMITTED = ProgressEntry.Status.SUBMITTED
 
 
 @dataclass
@@ -23,10 +30,11 @@ class CommitmentFigures:
     commitment: Commitment
     target: int | None
     allocated: int  # sum of the tranches' targets
-    realised: int  # verified jobs of this commitment and all its tranches
-    realised_own: int  # verified jobs entered directly on this commitment
+    realised: int  # verified jobs of this commitment and all its tranches, baseline excluded
+    realised_own: int  # verified jobs entered directly on this commitment, baseline excluded
     credit_paid: int
     depth: int = 0
+    baseline: int = 0  # «شغل پایه» of this commitment and its tranches, shown apart, never in realised
     tranche_ids: list[int] = field(default_factory=list)
 
     @property
@@ -106,10 +114,16 @@ def forecast(*, target, realised, started, due, today=None) -> dict:
 
 
 def _verified_jobs_by_commitment(commitment_ids) -> dict[int, dict]:
+    # The same shape reports/figures.py builds for the dashboard: all verified jobs, and
+    # the baseline among them, which ladder() takes out of realised.
     rows = (
         ProgressEntry.objects.filter(status=VERIFIED, commitment_id__in=commitment_ids)
         .values("commitment_id")
-        .annotate(jobs=Sum("jobs_created"), credit=Sum("credit_paid"))
+        .annotate(
+            jobs=Sum("jobs_created"),
+            credit=Sum("credit_paid"),
+            baseline=Coalesce(Sum("jobs_created", filter=Q(is_baseline=True)), 0),
+        )
     )
     return {r["commitment_id"]: r for r in rows}
 
@@ -126,7 +140,12 @@ def commitment_figures(commitments: QuerySet[Commitment]) -> list[CommitmentFigu
 
 
 def ladder(items: list[Commitment], verified: dict[int, dict]) -> list[CommitmentFigures]:
-    """The figures of `items`, each parent followed by its tranches, sums rolled up."""
+    """The figures of `items`, each parent followed by its tranches, sums rolled up.
+
+    `verified` maps a commitment id to {"jobs": verified jobs, "baseline": the baseline
+    among them (0 if absent), "credit": credit paid}. Realised is jobs − baseline: the
+    baseline is never a commitment's realised jobs, percentage or room.
+    """
     by_id = {c.id: c for c in items}
     children: dict[int | None, list[Commitment]] = {}
     for c in items:
@@ -136,14 +155,18 @@ def ladder(items: list[Commitment], verified: dict[int, dict]) -> list[Commitmen
     result: list[CommitmentFigures] = []
 
     def walk(c: Commitment, depth: int) -> CommitmentFigures:
+        row = verified.get(c.id, {})
+        baseline = row.get("baseline") or 0
+        own = (row.get("jobs") or 0) - baseline
         fig = CommitmentFigures(
             commitment=c,
             target=c.jobs_target,
             allocated=0,
-            realised=verified.get(c.id, {}).get("jobs") or 0,
-            realised_own=verified.get(c.id, {}).get("jobs") or 0,
-            credit_paid=verified.get(c.id, {}).get("credit") or 0,
+            realised=own,
+            realised_own=own,
+            credit_paid=row.get("credit") or 0,
             depth=depth,
+            baseline=baseline,
         )
         result.append(fig)
         for child in children.get(c.id, []):
@@ -152,12 +175,152 @@ def ladder(items: list[Commitment], verified: dict[int, dict]) -> list[Commitmen
             if child.status != Commitment.Status.CANCELLED:
                 fig.allocated += child.jobs_target or 0
             fig.realised += child_fig.realised
+            fig.baseline += child_fig.baseline
             fig.credit_paid += child_fig.credit_paid
         return fig
 
     for root in children.get(None, []):
         walk(root, 0)
     return result
+
+
+# ---------------------------------------------------------------- review context
+
+
+@dataclass(frozen=True)
+class TargetFigures:
+    """One commitment as a reviewer reads it, in the glossary's words. Both sums are the
+    commitment's and its tranches', rolled up by ladder(); the baseline is in neither."""
+
+    commitment: Commitment
+    target: int | None  # «هدف»
+    verified: int  # «تحقق‌یافته»
+    awaiting: int  # «در انتظار بررسی»: submitted, not yet verified or returned
+
+    @property
+    def remaining(self) -> int | None:
+        """«باقی‌مانده»: هدف − تحقق‌یافته, never below zero."""
+        return None if self.target is None else max(self.target - self.verified, 0)
+
+    @property
+    def left_after_awaiting(self) -> int | None:
+        """What would still be left if everything awaiting review were verified."""
+        return None if self.target is None else max(self.target - self.verified - self.awaiting, 0)
+
+    @property
+    def percent(self) -> float | None:
+        if not self.target:
+            return None
+        return min(100.0 * self.verified / self.target, 100.0)
+
+    @property
+    def hint_template(self) -> str:
+        """The «بیش از هدف» sentence with {total} and {over} left for the entry form's
+        script to fill in as the person types (static/js/site.js)."""
+        return over_target_text(self, total="{total}", over="{over}")
+
+
+@dataclass(frozen=True)
+class ReviewContext:
+    own: TargetFigures
+    parent: TargetFigures | None  # for a tranche: the commitment it is part of
+
+    @property
+    def levels(self) -> list[TargetFigures]:
+        return [self.own] if self.parent is None else [self.own, self.parent]
+
+
+@dataclass(frozen=True)
+class OverTarget:
+    """«بیش از هدف» on one level (the entry's commitment, or a tranche's parent)."""
+
+    figures: TargetFigures
+    total: int  # تحقق‌یافته + در انتظار بررسی, this entry included
+    over: int
+
+    @property
+    def message(self) -> str:
+        return over_target_text(
+            self.figures, total=persian.format_number(self.total), over=persian.format_number(self.over)
+        )
+
+
+def over_target_text(figures: TargetFigures, *, total: str, over: str) -> str:
+    return (
+        f"بیش از هدف: با این گزارش {total} شغل از هدف {persian.format_number(figures.target)} شغل "
+        f"«{figures.commitment.title}» — {over} شغل بیشتر"
+    )
+
+
+def review_context(commitments: Iterable[Commitment]) -> dict[int, ReviewContext]:
+    """For each commitment (by id): its «هدف», «تحقق‌یافته», «در انتظار بررسی»,
+    «باقی‌مانده», and its parent's, for a tranche.
+
+    Two queries whatever the number of commitments: their families (each commitment, its
+    parent, and the tranches two levels below either, as the commitment page reads them),
+    and the verified and submitted jobs of those grouped by commitment. The roll-up over
+    tranches is ladder()'s, run once on verified and once on submitted jobs.
+    """
+    wanted = {c.pk: c for c in commitments}
+    if not wanted:
+        return {}
+    heads = set(wanted) | {c.parent_id for c in wanted.values() if c.parent_id}
+    family = list(
+        Commitment.objects.filter(Q(pk__in=heads) | Q(parent_id__in=heads) | Q(parent__parent_id__in=heads)).order_by(
+            "id"
+        )
+    )
+    rows = (
+        ProgressEntry.objects.filter(commitment_id__in=[c.pk for c in family], status__in=[VERIFIED, SUBMITTED])
+        .values("commitment_id")
+        .annotate(
+            jobs=Coalesce(Sum("jobs_created", filter=Q(status=VERIFIED)), 0),
+            baseline=Coalesce(Sum("jobs_created", filter=Q(status=VERIFIED, is_baseline=True)), 0),
+            awaiting=Coalesce(Sum("jobs_created", filter=Q(status=SUBMITTED, is_baseline=False)), 0),
+        )
+    )
+    sums = {r["commitment_id"]: r for r in rows}
+    verified = {fig.commitment.pk: fig for fig in ladder(family, sums)}
+    awaiting = {
+        fig.commitment.pk: fig.realised
+        for fig in ladder(family, {pk: {"jobs": row["awaiting"]} for pk, row in sums.items()})
+    }
+
+    def figures_of(pk: int) -> TargetFigures:
+        fig = verified[pk]
+        return TargetFigures(commitment=fig.commitment, target=fig.target, verified=fig.realised, awaiting=awaiting[pk])
+
+    return {
+        pk: ReviewContext(own=figures_of(pk), parent=figures_of(c.parent_id) if c.parent_id else None)
+        for pk, c in wanted.items()
+    }
+
+
+def over_target(context: ReviewContext, entry: ProgressEntry | None = None, *, jobs: int = 0) -> list[OverTarget]:
+    """«بیش از هدف»: the levels (the commitment, a tranche's parent) that this entry takes
+    past their target, counting تحقق‌یافته + در انتظار بررسی with the entry in.
+
+    Pass a saved `entry` (already counted if submitted or verified), or `jobs` for one
+    being typed. A baseline or a returned entry counts nowhere and is never flagged.
+
+    Derived here, not stored on the entry: whether an entry overshoots depends on every
+    other entry of the commitment and its tranches (verified, returned, reopened) and on
+    the target, which all change after the entry is saved; a stored flag would go stale
+    without anyone writing to the entry. So it stays true after verification while the
+    commitment is past its target, which is what the official needs to see.
+    """
+    if entry is not None:
+        if entry.is_baseline or entry.status not in (VERIFIED, SUBMITTED):
+            return []
+        jobs = 0
+    flags = []
+    for level in context.levels:
+        if level.target is None:
+            continue
+        total = level.verified + level.awaiting + jobs
+        if total > level.target:
+            flags.append(OverTarget(figures=level, total=total, over=total - level.target))
+    return flags
 
 
 def program_row(program, baseline: int, new: int) -> dict:

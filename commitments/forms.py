@@ -14,6 +14,7 @@ from core.fields import JalaliDateField, PersianCharField, PersianIntegerField
 from programs.models import County, Sector
 
 from .models import ProgressEntry
+from .services import REOPEN_REASON_MAX
 
 # What each allowed evidence type starts with; the extension alone proves nothing.
 EVIDENCE_SIGNATURES = {
@@ -114,3 +115,16 @@ class ReturnForm(forms.Form):
 
 class VerifyForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReopenForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = PersianCharField(
+        label="دلیل بازگشایی",
+        max_length=REOPEN_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "دلیل بازگشایی را بنویسید؛ در تاریخچهٔ گزارش می‌ماند.",
+            "max_length": f"دلیل بازگشایی حداکثر {persian.format_number(REOPEN_REASON_MAX)} نویسه است؛ آن را کوتاه‌تر کنید.",
+        },
+    )

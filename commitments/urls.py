@@ -11,5 +11,6 @@ urlpatterns = [
     path("progress/<int:pk>/evidence/", views.entry_evidence, name="entry_evidence"),
     path("progress/<int:pk>/verify/", views.entry_verify, name="entry_verify"),
     path("progress/<int:pk>/return/", views.entry_return, name="entry_return"),
+    path("progress/<int:pk>/reopen/", views.entry_reopen, name="entry_reopen"),
     path("review/", views.review_queue, name="review_queue"),
 ]

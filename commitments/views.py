@@ -26,7 +26,7 @@ from core.history import change_rows
 from core.roles import is_official
 
 from . import figures, selectors, services
-from .forms import ProgressEntryEditForm, ProgressEntryForm, ReturnForm, VerifyForm
+from .forms import ProgressEntryEditForm, ProgressEntryForm, ReopenForm, ReturnForm, VerifyForm
 from .models import Commitment, Milestone, ProgressEntry
 
 ENTRY_FIELDS = ("period_end", "jobs_created", "county", "sector", "credit_paid", "note", "evidence")
@@ -120,11 +120,27 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 f"گزارش {persian.format_number(entry.jobs_created)} شغل ثبت شد و برای بررسی به مقام استانی رفت.",
             )
+            # Saved all the same: the official decides; both of them see the flag.
+            review = figures.review_context([commitment])[commitment.pk]
+            for flag in figures.over_target(review, entry):
+                messages.warning(request, f"{flag.message}. مقام استانی این هشدار را هنگام بررسی می‌بیند.")
             return redirect("commitments:detail", pk=commitment.pk)
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "commitments/entry_form.html", {"form": form, "commitment": commitment, "entry": None}, status=status
-    )
+    review = figures.review_context([commitment])[commitment.pk]
+    typed = form.cleaned_data.get("jobs_created") if form.is_bound and hasattr(form, "cleaned_data") else None
+    flags = figures.over_target(review, jobs=typed) if typed else []
+    context = {
+        "form": form,
+        "commitment": commitment,
+        "entry": None,
+        "review": review,
+        "hints": [
+            {"level": level, "flag": next((f for f in flags if f.figures is level), None)}
+            for level in review.levels
+            if level.target is not None
+        ],
+    }
+    return render(request, "commitments/entry_form.html", context, status=status)
 
 
 def _may_edit(user, entry: ProgressEntry) -> bool:
@@ -167,6 +183,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     official = is_official(user)
+    review, flags = _review_of(entry)
     context = {
         "entry": entry,
         "commitment": entry.commitment,
@@ -178,6 +195,11 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if official or may_edit
         else [],
         "return_form": ReturnForm(initial={"version": entry.version}),
+        "review": review,
+        "flags": flags,
+        "actions": _review_actions(entry, flags),
+        "may_reopen": official and locked and not entry.is_baseline,
+        "reopen_max": services.REOPEN_REASON_MAX,
     }
     return render(request, "commitments/entry_detail.html", context, status=status)
 
@@ -199,6 +221,35 @@ def entry_evidence(request: HttpRequest, pk: int) -> FileResponse:
 
 # ---------------------------------------------------------------- review
 
+# What each review action asks before it writes; the yes button says what will happen.
+REVIEW_ACTIONS = {
+    "verify": {"title": "تأیید گزارش", "yes": "بله، تأیید شود", "url": "commitments:entry_verify"},
+    "return": {"title": "برگشت گزارش به کارشناس", "yes": "بله، برگشت داده شود", "url": "commitments:entry_return"},
+    "reopen": {"title": "بازگشایی گزارش", "yes": "بله، بازگشایی شود", "url": "commitments:entry_reopen"},
+}
+
+
+def _review_of(entry: ProgressEntry) -> tuple[figures.ReviewContext, list[figures.OverTarget]]:
+    review = figures.review_context([entry.commitment])[entry.commitment_id]
+    return review, figures.over_target(review, entry)
+
+
+def _review_actions(entry: ProgressEntry, flags: list[figures.OverTarget]) -> dict[str, dict]:
+    """Per action: its title, the question asked (by the dialog in static/js/site.js, or by
+    the confirmation page without JavaScript) and the yes button's words."""
+    what = (
+        f"گزارش {persian.format_number(entry.jobs_created)} شغل تا {persian.format_jalali(entry.period_end)} "
+        f"برای «{entry.commitment.title}»"
+    )
+    questions = {
+        "verify": f"{what} تأیید شود؟ رقم تأییدشده در پیشخوان و گزارش‌های رسمی می‌آید.",
+        "return": f"{what} با دلیلی که نوشتید به کارشناس برگشت داده شود؟",
+        "reopen": f"{what} بازگشایی شود؟ از همهٔ رقم‌ها بیرون می‌رود و دوباره «ارسال شده» می‌شود تا بررسی شود.",
+    }
+    if flags:
+        questions["verify"] += "".join(f"\n{flag.message}." for flag in flags)
+    return {name: {**spec, "question": questions[name]} for name, spec in REVIEW_ACTIONS.items()}
+
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
@@ -208,48 +259,89 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         .select_related("commitment", "commitment__organization", "entered_by", "county", "sector")
         .order_by("created_at", "id")
     )
-    return render(request, "commitments/review_queue.html", {"entries": entries})
+    # The context of every card at once: a fixed number of queries however long the queue.
+    reviews = figures.review_context(e.commitment for e in entries)
+    cards = []
+    for entry in entries:
+        review = reviews[entry.commitment_id]
+        flags = figures.over_target(review, entry)
+        cards.append({"entry": entry, "review": review, "flags": flags, "actions": _review_actions(entry, flags)})
+    return render(request, "commitments/review_queue.html", {"cards": cards})
+
+
+def _review_action(request: HttpRequest, pk: int, action: str, form_class, write) -> HttpResponse:
+    """Verify, return and reopen: an official's POST that must carry confirm=1.
+
+    Without it (no JavaScript, so no dialog) nothing is written and a confirmation page
+    asks the same question, its form carrying confirm=1. A second identical POST finds
+    the version moved on and changes nothing (the service locks the row and checks it).
+    """
+    _require_official(request.user)
+    entry = selectors.progress_entry_get_visible(request.user, pk)
+    form = form_class(request.POST)
+    fallback = reverse("commitments:entry", args=[entry.pk])
+    if not form.is_valid():
+        if "version" in form.errors:
+            messages.error(request, "درخواست ناقص بود؛ صفحه را دوباره باز کنید.")
+        else:
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
+        return redirect(_safe_next(request, fallback))
+    if request.POST.get("confirm") != "1":
+        if form.cleaned_data["version"] != entry.version:
+            # Asking "are you sure?" about a page that is out of date helps nobody.
+            messages.error(request, services.STALE_REVIEW)
+            return redirect(_safe_next(request, fallback))
+        review, flags = _review_of(entry)
+        context = {
+            "entry": entry,
+            "commitment": entry.commitment,
+            "review": review,
+            "flags": flags,
+            "action": _review_actions(entry, flags)[action],
+            "reason": form.cleaned_data.get("reason", ""),
+            "version": form.cleaned_data["version"],
+            "next": _safe_next(request, ""),
+            "back": _safe_next(request, fallback),
+        }
+        return render(request, "commitments/confirm.html", context)
+    try:
+        done = write(entry, form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect(_safe_next(request, fallback))
 
 
 @login_required
 @require_POST
 def entry_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_official(request.user)
-    entry = selectors.progress_entry_get_visible(request.user, pk)
-    form = VerifyForm(request.POST)
-    fallback = reverse("commitments:entry", args=[entry.pk])
-    if not form.is_valid():
-        messages.error(request, "درخواست ناقص بود؛ صفحه را دوباره باز کنید.")
-        return redirect(_safe_next(request, fallback))
-    try:
-        services.progress_entry_verify(actor=request.user, entry=entry, version=form.cleaned_data["version"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            f"گزارش {persian.format_number(entry.jobs_created)} شغل «{entry.commitment}» تأیید شد.",
-        )
-    return redirect(_safe_next(request, fallback))
+    def write(entry, data):
+        services.progress_entry_verify(actor=request.user, entry=entry, version=data["version"])
+        return f"گزارش {persian.format_number(entry.jobs_created)} شغل «{entry.commitment}» تأیید شد."
+
+    return _review_action(request, pk, "verify", VerifyForm, write)
 
 
 @login_required
 @require_POST
 def entry_return(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_official(request.user)
-    entry = selectors.progress_entry_get_visible(request.user, pk)
-    form = ReturnForm(request.POST)
-    fallback = reverse("commitments:entry", args=[entry.pk])
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect(_safe_next(request, fallback))
-    try:
-        services.progress_entry_reject(
-            actor=request.user, entry=entry, reason=form.cleaned_data["reason"], version=form.cleaned_data["version"]
+    def write(entry, data):
+        services.progress_entry_reject(actor=request.user, entry=entry, reason=data["reason"], version=data["version"])
+        return f"گزارش «{entry.commitment}» با دلیل به کارشناس برگشت داده شد."
+
+    return _review_action(request, pk, "return", ReturnForm, write)
+
+
+@login_required
+@require_POST
+def entry_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    def write(entry, data):
+        services.progress_entry_reopen(actor=request.user, entry=entry, reason=data["reason"], version=data["version"])
+        return (
+            f"گزارش {persian.format_number(entry.jobs_created)} شغل «{entry.commitment}» بازگشایی شد: "
+            "دوباره «ارسال شده» است و تا بررسی دوباره در هیچ رقمی نمی‌آید."
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"گزارش «{entry.commitment}» با دلیل به کارشناس برگشت داده شد.")
-    return redirect(_safe_next(request, fallback))
+
+    return _review_action(request, pk, "reopen", ReopenForm, write)

@@ -41,9 +41,10 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
         ProgressEntry.objects.filter(status=VERIFIED, commitment_id__in=ids, **place)
         .values("commitment_id")
         .annotate(
-            # A commitment's figures never hold the baseline: "jobs" is new jobs only.
-            jobs=Coalesce(Sum("jobs_created", filter=Q(is_baseline=False)), 0),
-            credit=Coalesce(Sum("credit_paid", filter=Q(is_baseline=False)), 0),
+            # The shape commitments.figures.ladder reads: all verified jobs and the
+            # baseline among them, which it keeps out of every commitment's figures.
+            jobs=Coalesce(Sum("jobs_created"), 0),
+            credit=Coalesce(Sum("credit_paid"), 0),
             baseline=Coalesce(Sum("jobs_created", filter=Q(is_baseline=True)), 0),
         )
     )
@@ -85,10 +86,10 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
     by_org: dict[str, dict] = {}
     for c in items:
         row = verified.get(c.id)
-        if row is None or not row["jobs"]:
+        if row is None or not row["jobs"] - row["baseline"]:
             continue
         cell = by_org.setdefault(c.organization.name, {"jobs": 0, "credit": 0})
-        cell["jobs"] += row["jobs"]
+        cell["jobs"] += row["jobs"] - row["baseline"]
         cell["credit"] += row["credit"]
 
     def ranked(totals: dict[str, dict]) -> list[dict]:
@@ -138,7 +139,7 @@ def programme_figures(items: list[Commitment], ladder_figures, verified: dict[in
         v = verified.get(c.id)
         if v:
             row["baseline_jobs"] += v["baseline"]
-            row["new_jobs"] += v["jobs"]
+            row["new_jobs"] += v["jobs"] - v["baseline"]
     for fig in ladder_figures:
         c = fig.commitment
         if fig.depth == 0 and c.status != Commitment.Status.CANCELLED and c.jobs_target:

@@ -135,6 +135,8 @@ def test_staff_entry_verified_by_official_grows_the_dashboard(browser, live_serv
     assert "۱۲۵ شغل" in page.inner_text(".review-item h2")
     page.screenshot(path=ARTIFACTS / "review-queue-official-desktop.png", full_page=True)
     page.get_by_role("button", name="تأیید", exact=True).click()
+    # it asks first, in a dialog (static/js/site.js)
+    page.get_by_role("dialog").get_by_role("button", name="بله، تأیید شود").click()
     page.wait_for_selector(".msg-success")
 
     # then the dashboard's «شغل تازه» grew by exactly 125

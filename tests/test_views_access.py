@@ -147,7 +147,7 @@ def test_review_queue(as_role, entry, role, expected):
 def test_review_actions_refused_write_nothing(as_role, entry, role, expected, action):
     before = snapshot()
     response = as_role(role).post(
-        reverse(f"commitments:{action}", args=[entry.pk]), {"version": entry.version, "reason": "ناقص"}
+        reverse(f"commitments:{action}", args=[entry.pk]), {"version": entry.version, "reason": "ناقص", "confirm": "1"}
     )
     assert response.status_code == expected
     assert snapshot() == before
@@ -156,10 +156,14 @@ def test_review_actions_refused_write_nothing(as_role, entry, role, expected, ac
 def test_official_verifies_and_returns(as_role, entry, staff, commitment):
     client = as_role("official")
     second = f.ProgressEntryFactory(commitment=commitment, entered_by=staff, jobs_created=7)
-    assert client.post(reverse("commitments:entry_verify", args=[entry.pk]), {"version": 1}).status_code == 302
+    assert (
+        client.post(reverse("commitments:entry_verify", args=[entry.pk]), {"version": 1, "confirm": "1"}).status_code
+        == 302
+    )
     assert (
         client.post(
-            reverse("commitments:entry_return", args=[second.pk]), {"version": 1, "reason": "مستند ندارد"}
+            reverse("commitments:entry_return", args=[second.pk]),
+            {"version": 1, "reason": "مستند ندارد", "confirm": "1"},
         ).status_code
         == 302
     )

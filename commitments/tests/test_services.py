@@ -1,8 +1,13 @@
-import pytest
-from django.core.exceptions import ValidationError
+import datetime
+import threading
 
-from commitments import services
-from commitments.models import Commitment
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+
+from commitments import figures, services
+from commitments.models import Commitment, ProgressEntry
+from core.writes import ConcurrentEditError
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +90,143 @@ def test_commitment_with_entries_cannot_be_deleted(admin_user, commitment):
     with pytest.raises(ValidationError):
         services.commitment_delete(actor=admin_user, commitment=commitment)
     assert Commitment.objects.filter(pk=commitment.pk).exists()
+
+
+# ---------------------------------------------------------------- review: verify twice, reopen
+
+
+@pytest.fixture
+def verified_entry(staff, official, commitment):
+    entry = services.progress_entry_create(
+        actor=staff, commitment=commitment, period_end=datetime.date(2025, 4, 1), jobs_created=7_000
+    )
+    return services.progress_entry_verify(actor=official, entry=entry, version=entry.version)
+
+
+def row(entry):
+    return ProgressEntry.objects.filter(pk=entry.pk).values_list(
+        "status", "verified_by", "verified_at", "version", "jobs_created"
+    )[0]
+
+
+def test_the_same_verify_twice_verifies_once(staff, official, commitment):
+    entry = services.progress_entry_create(
+        actor=staff, commitment=commitment, period_end=datetime.date(2025, 4, 1), jobs_created=40
+    )
+    services.progress_entry_verify(actor=official, entry=entry, version=1)
+    with pytest.raises(ConcurrentEditError):
+        services.progress_entry_verify(actor=official, entry=entry, version=1)
+    entry.refresh_from_db()
+    assert (entry.status, entry.version) == ("verified", 2)
+    assert [h.history_change_reason for h in entry.history.order_by("history_id")] == [
+        "ثبت گزارش پیشرفت",
+        "تأیید گزارش",
+    ]
+
+
+def test_reopen_takes_a_verified_entry_back_to_submitted_with_the_reason_in_history(official, verified_entry):
+    # when the official reopens it with a reason (Arabic letters, as typed on some keyboards)
+    services.progress_entry_reopen(
+        actor=official, entry=verified_entry, reason="  رقم با نامهٔ بانك نمي‌خواند ", version=2
+    )
+    # then it is submitted again, unverified, one version on, and the history says who and why
+    assert row(verified_entry) == ("submitted", None, None, 3, 7_000)
+    latest = verified_entry.history.first()
+    assert (latest.history_user, latest.history_change_reason, latest.status) == (
+        official,
+        "بازگشایی: رقم با نامهٔ بانک نمی‌خواند",
+        "submitted",
+    )
+    # and it is out of every figure at once
+    (fig,) = figures.commitment_figures(Commitment.objects.filter(pk=verified_entry.commitment_id))
+    assert fig.realised == 0
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ("", "دلیل بازگشایی را بنویسید"),
+        ("   ", "دلیل بازگشایی را بنویسید"),
+        ("ا" * 91, "دلیل بازگشایی حداکثر ۹۰ نویسه است و این متن ۹۱ نویسه دارد"),
+    ],
+)
+def test_reopen_needs_a_short_written_reason(official, verified_entry, reason, message):
+    before, history = row(verified_entry), verified_entry.history.count()
+    with pytest.raises(ValidationError) as exc:
+        services.progress_entry_reopen(actor=official, entry=verified_entry, reason=reason, version=2)
+    assert message in exc.value.message_dict["reason"][0]
+    assert (row(verified_entry), verified_entry.history.count()) == (before, history)
+
+
+def test_a_90_character_reason_is_kept_whole_in_the_history(official, verified_entry):
+    reason = "ب" * 90
+    services.progress_entry_reopen(actor=official, entry=verified_entry, reason=reason, version=2)
+    assert verified_entry.history.first().history_change_reason == f"بازگشایی: {reason}"
+
+
+def test_staff_cannot_reopen(staff, verified_entry):
+    before, history = row(verified_entry), verified_entry.history.count()
+    with pytest.raises(PermissionDenied):
+        services.progress_entry_reopen(actor=staff, entry=verified_entry, reason="اشتباه", version=2)
+    assert (row(verified_entry), verified_entry.history.count()) == (before, history)
+
+
+def test_reopen_refuses_a_stale_version_and_a_second_reopen(official, verified_entry):
+    with pytest.raises(ConcurrentEditError):
+        services.progress_entry_reopen(actor=official, entry=verified_entry, reason="اشتباه", version=1)
+    assert row(verified_entry)[0] == "verified"
+    services.progress_entry_reopen(actor=official, entry=verified_entry, reason="اشتباه", version=2)
+    with pytest.raises(ConcurrentEditError):  # the same request again
+        services.progress_entry_reopen(actor=official, entry=verified_entry, reason="اشتباه", version=2)
+    with pytest.raises(ValidationError) as exc:
+        services.progress_entry_reopen(actor=official, entry=verified_entry, reason="اشتباه", version=3)
+    assert exc.value.messages == ["فقط گزارش «تأیید شده» بازگشایی می‌شود؛ این گزارش «ارسال شده» است."]
+    assert row(verified_entry)[::3] == ("submitted", 3)
+
+
+def test_the_baseline_is_not_reopened(admin_user, official, commitment):
+    baseline = services.progress_entry_create_baseline(
+        actor=admin_user,
+        commitment=f.CommitmentFactory(instrument="baseline", status="completed", jobs_target=None),
+        period_end=datetime.date(2024, 6, 20),
+        jobs_created=14_000,
+        note="",
+    )
+    before = row(baseline)
+    with pytest.raises(ValidationError) as exc:
+        services.progress_entry_reopen(actor=official, entry=baseline, reason="آزمون", version=baseline.version)
+    assert exc.value.messages == ["رقم پایه (شغل پایه) در سایت بازگشایی نمی‌شود؛ اصلاح آن با مدیر سامانه است."]
+    assert row(baseline) == before
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite has no row locks; run with DATABASE_URL=postgres://…"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_verifies_at_the_same_moment_verify_once(staff, official, commitment):
+    """Two threads send the same verify at once: the row lock makes the second wait, then
+    see the new version, so the entry is verified once and one history row says so."""
+    entry = services.progress_entry_create(
+        actor=staff, commitment=commitment, period_end=datetime.date(2025, 4, 1), jobs_created=40
+    )
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def verify():
+        start.wait()
+        try:
+            services.progress_entry_verify(actor=official, entry=entry, version=1)
+            outcomes.append("verified")
+        except ValidationError as exc:
+            outcomes.append(type(exc).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=verify) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(outcomes) == ["ConcurrentEditError", "verified"]
+    assert row(entry)[::3] == ("verified", 2)
+    assert entry.history.filter(history_change_reason="تأیید گزارش").count() == 1

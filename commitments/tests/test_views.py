@@ -37,10 +37,10 @@ def staff_client(client, staff):
     return client
 
 
-def post_entry(client, commitment, **overrides):
+def post_entry(client, commitment, follow=False, **overrides):
     data = {"period_end": fa_date_days_ago(10), "jobs_created": "۱۲۵", "credit_paid": "۱۲٬۵۰۰٬۰۰۰", "note": ""}
     data.update(overrides)
-    return client.post(reverse("commitments:entry_create", args=[commitment.pk]), data)
+    return client.post(reverse("commitments:entry_create", args=[commitment.pk]), data, follow=follow)
 
 
 def test_staff_enter_progress_in_persian_digits(staff_client, staff, commitment, county, sector):
@@ -230,7 +230,8 @@ def test_review_queue_lists_submitted_entries_with_count_in_nav(client, official
 def test_next_after_review_stays_on_this_site(client, official, entry):
     client.force_login(official)
     response = client.post(
-        reverse("commitments:entry_verify", args=[entry.pk]), {"version": 1, "next": "https://evil.example/"}
+        reverse("commitments:entry_verify", args=[entry.pk]),
+        {"version": 1, "confirm": "1", "next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("commitments:entry", args=[entry.pk])
 
