@@ -244,6 +244,9 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The health probe (kerman_jobs/health.py) answers over plain http too: systemd, a monitor or
+# nginx's own check reach gunicorn's socket without TLS and without X-Forwarded-Proto.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Content-Security-Policy (django-csp): scripts, styles, fonts and images from this
 # site only; no inline script or style (the pages and Django's admin need none), no
