@@ -13,7 +13,7 @@ VENDOR := static/vendor
 DEMO_PASSWORD ?= $(shell test -s .demo-password || $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(9))" > .demo-password; cat .demo-password)
 export DEMO_PASSWORD
 
-.PHONY: run setup venv assets sysdeps sysdeps-test migrate seed test test-fast lint format bench backup restore worker beat clean
+.PHONY: run setup venv lock assets sysdeps sysdeps-test migrate seed test test-fast lint format bench backup restore worker beat clean
 
 # Served with DEBUG off, as people will see it: the Persian 404/403/500 pages rather than
 # Django's English debug page, static files from whitenoise. Plain http on 127.0.0.1, so no
@@ -31,13 +31,26 @@ run: setup migrate seed
 
 setup: sysdeps venv assets
 
-$(VENV)/.installed: requirements.txt
+# requirements.txt is what production installs, requirements-dev.txt adds the tests' and
+# tools' packages (it starts with `-r requirements.txt`); both are locked, every package
+# pinned. The venv is brought up to date whenever either file changes.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -r requirements.txt
+	$(PIP) install -q -r requirements-dev.txt
 	touch $@
 
 venv: $(VENV)/.installed
+
+# After editing requirements.in or requirements-dev.in: pin what they name and everything
+# that needs, keeping every pin already in the .txt files (no silent upgrades). To move a
+# package on purpose: make lock LOCK_ARGS="--upgrade-package NAME".
+LOCK := $(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+lock: venv
+	$(LOCK) --output-file requirements.txt requirements.in
+	$(LOCK) --output-file requirements-dev.txt requirements-dev.in
+	printf -- '-r requirements.txt\n' | cat - requirements-dev.txt > requirements-dev.txt.new
+	mv requirements-dev.txt.new requirements-dev.txt
 
 # Vazirmatn and the Jalali date picker come from the npm registry and are served by
 # the site itself. Without npm the pages still work, in the system's fallback font.

@@ -5,10 +5,14 @@ file with Celery tasks executed in-process, so `make run` works on a fresh
 machine; DATABASE_URL and REDIS_URL switch to PostgreSQL and a real broker.
 """
 
+import logging
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
+
+from core.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -22,6 +26,19 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_addresses(name: str) -> list[tuple[str, str]]:
+    """ "Name <a@example.ir>, b@example.ir" → [("Name", "a@example.ir"), ("b@example.ir", "b@example.ir")].
+    An entry that is not an address stops the start: errors mailed to nobody go unseen."""
+    found = []
+    for display, address in getaddresses([os.environ.get(name, "")]):
+        if not display and not address:
+            continue  # an empty entry: "a@b, , c@d" or a trailing comma
+        if "@" not in address.strip("@"):
+            raise RuntimeError(f"{name}: {display or address!r} is not an e-mail address")
+        found.append((display or address, address))
+    return found
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -191,6 +208,22 @@ else:
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@kerman.local")
+# Django's own names for the SMTP server (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# An error mail is sent inside the failing request: a mail server that does not answer must
+# not hold the gunicorn worker for long.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+if os.environ.get("EMAIL_FILE_PATH"):  # for EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
+
+# Server errors (500s) are mailed to ADMINS, "Name <a@example.ir>, b@example.ir", when it is
+# set and DEBUG is off; from SERVER_EMAIL.
+ADMINS = env_addresses("ADMINS")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL") or DEFAULT_FROM_EMAIL
 
 # Failed-login throttling: five tries, then a cool-off.
 AXES_FAILURE_LIMIT = 5
@@ -211,6 +244,9 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The health probe (kerman_jobs/health.py) answers over plain http too: systemd, a monitor or
+# nginx's own check reach gunicorn's socket without TLS and without X-Forwarded-Proto.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Content-Security-Policy (django-csp): scripts, styles, fonts and images from this
 # site only; no inline script or style (the pages and Django's admin need none), no
@@ -247,9 +283,31 @@ EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# Everything to stderr (the journal under systemd): one JSON object a line with
+# LOG_FORMAT=json, plain text otherwise. gunicorn (gunicorn.conf.py) and the Celery worker
+# (kerman_jobs/celery.py) log through the same configuration.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
+LOGGING = logging_config(fmt=LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "WARNING"), mail_admins=bool(ADMINS))
+# Python's warnings would otherwise be written to stderr as bare text between the JSON lines.
+logging.captureWarnings(True)
+
+# Error reports to Sentry (or a compatible service such as GlitchTip) when SENTRY_DSN is set:
+# unhandled errors of pages and Celery tasks, with their stack traces. Without cookies, user
+# names or addresses (send_default_pii=False), and also without the values of each frame's
+# variables and the posted form: those held the session key of the failing request when
+# tried, and can hold passwords or owners' national codes. Without the variable nothing is
+# loaded and nothing is sent.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        include_local_variables=False,
+        max_request_body_size="never",
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+    )

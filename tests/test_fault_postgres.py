@@ -7,6 +7,7 @@ with two workers, so the shared PostgreSQL on 5432 is never touched. Roughly 20�
 
 import glob
 import http.client
+import json
 import os
 import re
 import shutil
@@ -227,6 +228,9 @@ def test_postgres_restart_under_load_fails_cleanly_and_recovers_without_restarti
         assert dict((k.lower(), v) for k, v in headers)["content-type"].startswith("text/html")
     # and the login page, which needs no database, still loads
     assert request(port, "GET", "/accounts/login/")[0] == 200
+    # and the health probe names the database, at once (a refused connection, not a timeout)
+    status, headers, text = request(port, "GET", "/healthz")
+    assert (status, json.loads(text)) == (503, {"database": "down", "cache": "ok", "broker": "ok"})
 
     # when PostgreSQL comes back, then the same gunicorn serves every request again
     cluster.pg_ctl("start")
@@ -234,5 +238,7 @@ def test_postgres_restart_under_load_fails_cleanly_and_recovers_without_restarti
     assert [status for status, _, _ in after] == [200] * 10
     assert all("۱۴٬۰۰۰" in text for _, _, text in after)
     assert app["proc"].poll() is None
+    status, _, text = request(port, "GET", "/healthz")
+    assert (status, json.loads(text)) == (200, {"database": "ok", "cache": "ok", "broker": "ok"})
     # and a new login works too (a write: session row and login record)
     assert "sessionid" in log_in(port)

@@ -1,0 +1,150 @@
+"""The site served as docs/deploy.md deploys it, for tests that need the real thing: gunicorn
+started from the project folder (so it reads gunicorn.conf.py), bound to a unix socket,
+DEBUG off with the HTTPS redirect on, and raw HTTP requests over that socket as nginx sends
+them. gunicorn's stdout and stderr are kept apart, in files the test can read."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "tracker.example.ir"
+REQUEST_TIMEOUT = 20  # seconds; gunicorn's own worker timeout below is 30
+# What the served process must not inherit from the test run: each test sets what it needs.
+NOT_INHERITED = {
+    "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "LOG_FORMAT",
+    "LOG_LEVEL",
+    "ADMINS",
+    "SERVER_EMAIL",
+    "SENTRY_DSN",
+    "EMAIL_BACKEND",
+    "EMAIL_FILE_PATH",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_COOKIES",
+}
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    """http.client over AF_UNIX, as `curl --unix-socket` or nginx's upstream do."""
+
+    def __init__(self, path: Path, timeout: float):
+        super().__init__("localhost", timeout=timeout)
+        self.socket_path = str(path)
+
+    def connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(self.timeout)
+        sock.connect(self.socket_path)
+        self.sock = sock
+
+
+@dataclass
+class Served:
+    socket: Path
+    stdout: Path
+    stderr: Path
+    proc: subprocess.Popen
+
+    def get(self, path: str, headers: dict | None = None) -> tuple[int, dict, str]:
+        """One GET with a hard timeout: a hung worker fails the test instead of hanging it."""
+        conn = UnixHTTPConnection(self.socket, REQUEST_TIMEOUT)
+        try:
+            conn.request("GET", path, headers={"Host": HOST, **(headers or {})})
+            response = conn.getresponse()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read().decode()
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        """Stop gunicorn and wait, so that everything it wrote is in the files."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def served_database_url(tmp_path: Path) -> str:
+    """The database the served site should use: the test run's own PostgreSQL database
+    (the tests' rows are visible to it), or a SQLite file when the tests run on SQLite,
+    whose in-memory database no other process can open."""
+    if connection.vendor == "postgresql":
+        db = connection.settings_dict
+        return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return f"sqlite:///{tmp_path / 'served.sqlite3'}"
+
+
+def served_redis_env() -> dict:
+    """REDIS_URL for the served site when the test run has one (cache and broker on Redis)."""
+    return {"REDIS_URL": settings.REDIS_URL} if settings.REDIS_URL else {}
+
+
+@contextlib.contextmanager
+def gunicorn(tmp_path: Path, **env: str):
+    """gunicorn with the deploy unit's options (one worker), on a unix socket in tmp_path."""
+    sock = tmp_path / "gunicorn.sock"
+    full_env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+    full_env.update(
+        DEBUG="0",
+        SECRET_KEY="served-test-" + "k" * 60,
+        ALLOWED_HOSTS=HOST,
+        MEDIA_ROOT=str(tmp_path / "media"),
+        **env,
+    )
+    stdout, stderr = tmp_path / "gunicorn.out", tmp_path / "gunicorn.err"
+    with stdout.open("w") as out, stderr.open("w") as err:
+        proc = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "kerman_jobs.wsgi:application",
+                "--bind",
+                f"unix:{sock}",
+                "--workers",
+                "1",
+                "--timeout",
+                "30",
+                "--access-logfile",
+                "-",
+                "--forwarded-allow-ips",
+                "127.0.0.1",
+                # gunicorn 27's control socket lives in the home folder: tests run side by side.
+                "--no-control-socket",
+            ],
+            cwd=ROOT,
+            env=full_env,
+            stdout=out,
+            stderr=err,
+        )
+    served = Served(socket=sock, stdout=stdout, stderr=stderr, proc=proc)
+    try:
+        wait_until_listening(served)
+        yield served
+    finally:
+        served.stop()
+
+
+def wait_until_listening(served: Served) -> None:
+    for _ in range(300):
+        if served.proc.poll() is not None:
+            raise AssertionError(f"gunicorn exited at start: {served.stderr.read_text()[-3000:]}")
+        with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+            probe.connect(str(served.socket))
+            return
+        time.sleep(0.05)
+    raise AssertionError("gunicorn did not listen on its socket within 15 s")
