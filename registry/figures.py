@@ -1,7 +1,8 @@
 """Figures of the home-business registry: the pathology breakdowns and cohort survival.
 
 Every function takes a queryset of businesses the caller has already scoped to what
-the user may see (`selectors.businesses_visible_to(user)`, optionally filtered), and
+the user may see (`selectors.businesses_visible_to(user)`, optionally filtered), counts
+each owner once (`selectors.counted`, applied at the entry of each figure), and
 answers with a fixed, small number of aggregate queries whatever the number of
 businesses: no Python loop over business rows, no query per business or per cohort.
 
@@ -40,6 +41,7 @@ from django.db.models.functions import Coalesce, Least
 from core import persian
 
 from .models import ContinuityCheck, HomeBusiness
+from .selectors import counted
 
 ACTIVE = HomeBusiness.Status.ACTIVE
 SEMI_CLOSED = HomeBusiness.Status.SEMI_CLOSED
@@ -57,6 +59,7 @@ _BREAKDOWN_KEYS = {
 
 
 def business_status_counts(businesses: QuerySet[HomeBusiness]) -> dict[str, int]:
+    businesses = counted(businesses)  # each owner once
     rows = businesses.values("status").annotate(n=Count("id"), jobs=Sum("jobs"))
     return {r["status"]: {"count": r["n"], "jobs": r["jobs"] or 0} for r in rows}
 
@@ -74,6 +77,7 @@ def pathology_breakdown(businesses: QuerySet[HomeBusiness], by: str) -> list[dic
         key, label = _BREAKDOWN_KEYS[by]
     except KeyError:
         raise ValueError(f"by must be one of {sorted(_BREAKDOWN_KEYS)}, not {by!r}") from None
+    businesses = counted(businesses)  # each owner once
     is_active = Q(status=ACTIVE)
     rows = (
         businesses.order_by()
@@ -111,6 +115,7 @@ def reason_counts(businesses: QuerySet[HomeBusiness]) -> list[dict]:
     label «نامشخص» when a non-active business has no check (only possible for data
     entered outside the services). One query.
     """
+    businesses = counted(businesses)  # each owner once
     latest_reason = (
         ContinuityCheck.objects.filter(business=OuterRef("pk")).order_by("-checked_on", "-id").values("reason")[:1]
     )
@@ -344,6 +349,7 @@ def cohort_survival(
     of businesses, per-day horizons and checks; other databases: correlated
     subqueries on ContinuityCheck's index on business, -checked_on, -id).
     """
+    businesses = counted(businesses)  # each owner once, on both paths below
     months = tuple(months)
     today = today or persian.local_today()
     cohorts = _cohorts(businesses)

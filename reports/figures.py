@@ -15,6 +15,7 @@ from commitments.figures import VERIFIED, jalali_month_spans, ladder, program_ro
 from commitments.models import Commitment, ProgressEntry
 from core import persian
 from registry.models import HomeBusiness
+from registry.selectors import counted
 
 
 def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | None = None) -> dict:
@@ -45,7 +46,7 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
     )
     verified = {r["commitment_id"]: r for r in verified_rows}
     business_rows = (
-        HomeBusiness.objects.filter(commitment_id__in=ids)
+        counted(HomeBusiness.objects.filter(commitment_id__in=ids))  # each owner once
         .values("commitment_id")
         .annotate(
             active=Coalesce(Sum("jobs", filter=Q(status=HomeBusiness.Status.ACTIVE)), 0),
