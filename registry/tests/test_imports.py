@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from core.persian import make_jalali_date as J
-from registry import imports
+from registry import exports, imports
 from registry.models import HomeBusiness
 from tests import factories as f
 
@@ -293,9 +293,9 @@ def test_export_then_import_gives_back_identical_rows(staff, registered, kind):
     # given an export of the registry
     buffer = io.BytesIO()
     if kind == "xlsx":
-        imports.export_xlsx(HomeBusiness.objects.all(), buffer)
+        exports.export_xlsx(HomeBusiness.objects.all(), buffer)
     else:
-        buffer.write("".join(imports.export_csv_chunks(HomeBusiness.objects.all())).encode("utf-8"))
+        buffer.write("".join(exports.export_csv_chunks(HomeBusiness.objects.all())).encode("utf-8"))
     buffer.seek(0)
 
     # when the rows are gone and the file is imported again
@@ -309,7 +309,7 @@ def test_export_then_import_gives_back_identical_rows(staff, registered, kind):
 
 def test_the_xlsx_export_is_right_to_left_with_numbers_as_numbers_and_no_formulas(registered):
     buffer = io.BytesIO()
-    imports.export_xlsx(HomeBusiness.objects.all(), buffer)
+    exports.export_xlsx(HomeBusiness.objects.all(), buffer)
     buffer.seek(0)
 
     sheet = openpyxl.load_workbook(buffer).active
@@ -323,7 +323,7 @@ def test_the_xlsx_export_is_right_to_left_with_numbers_as_numbers_and_no_formula
 
 
 def test_the_csv_export_starts_with_a_bom_and_guards_formulas(registered):
-    text = "".join(imports.export_csv_chunks(HomeBusiness.objects.all()))
+    text = "".join(exports.export_csv_chunks(HomeBusiness.objects.all()))
 
     assert text.startswith("\ufeffکد پیگیری,تعهد,")
     assert "'=1+2," in text and "'@bank," in text
