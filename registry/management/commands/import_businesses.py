@@ -34,3 +34,6 @@ class Command(BaseCommand):
                 f"{persian.format_number(len(result.errors))} خطا در فایل؛ هیچ ردیفی ذخیره نشد. خطاها را اصلاح کنید و دوباره وارد کنید."
             )
         self.stdout.write(self.style.SUCCESS(f"{persian.format_number(result.created)} کسب‌وکار ثبت شد."))
+        for note in result.flagged:
+            # Imported, but the owner was already registered: «تکراری», counted once.
+            self.stdout.write(f"ردیف {persian.persian_digits(note.row)}: {note.message}")
