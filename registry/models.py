@@ -29,7 +29,9 @@ class HomeBusiness(models.Model):
     # so equal codes match, and its last three digits, which admins see masked. NULL
     # when no code was given: NULL equals nothing, so owners without a code never match.
     owner_code_hash = models.CharField("کد ملی صاحب (درهم‌شده)", max_length=64, null=True, blank=True, editable=False)
-    owner_code_last3 = models.CharField("سه رقم آخر کد ملی صاحب", max_length=3, blank=True, default="", editable=False)
+    owner_code_last3 = models.CharField(
+        "سه رقم آخر کد ملی صاحب", max_length=3, blank=True, default="", db_default="", editable=False
+    )
     history = HistoricalRecords()
 
     class Meta:
