@@ -41,7 +41,6 @@ class HomeBusinessAdmin(PersianAdminMixin, SimpleHistoryAdmin):
         "started_on",
         "jobs",
         "status",
-        "owner_code_masked",
     ]
     list_filter = ["status", "county", "sector", jalali_month_filter("started_on", "شروع (شمسی)")]
     search_fields = ["reference_code", "commitment__title", "county__name"]
@@ -49,6 +48,11 @@ class HomeBusinessAdmin(PersianAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["commitment", "county", "sector"]
     readonly_fields = ["owner_code_masked"]
     inlines = [ContinuityCheckInline]
+
+    def get_fields(self, request, obj=None):
+        # The masked code, then the field for a new one, after the business's own fields.
+        owner = ["owner_code_masked", "owner_national_code"]
+        return [name for name in super().get_fields(request, obj) if name not in owner] + owner
 
     @admin.display(description="کد ملی صاحب")
     def owner_code_masked(self, obj):
