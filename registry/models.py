@@ -56,6 +56,7 @@ class HomeBusiness(models.Model):
                 condition=Q(owner_code_hash__isnull=True, owner_code_last3="")
                 | (Q(owner_code_hash__isnull=False) & ~Q(owner_code_last3="")),
                 name="business_owner_code_whole",
+                violation_error_message="کد ملی صاحب ناقص ذخیره شده است؛ آن را دوباره وارد کنید.",
             ),
         ]
         indexes = [
