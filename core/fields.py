@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from . import persian
+from . import national_code, persian
 
 
 class JalaliDateInput(forms.TextInput):
@@ -126,3 +126,32 @@ class PersianCharField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return persian.normalize_letters(value) if value else value
+
+
+class NationalCodeInput(forms.TextInput):
+    """Never writes the code back into the page, even when the form comes back with an
+    error elsewhere: the code is shown to nobody (core.national_code)."""
+
+    def __init__(self, attrs=None):
+        base = {"dir": "ltr", "inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
+        super().__init__({**base, **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        return super().get_context(name, None, attrs)
+
+
+class NationalCodeField(forms.CharField):
+    """An Iranian national code in any digit script, with spaces, dashes or invisible
+    characters; cleaned to ten ASCII digits, or "" when left blank (optional field)."""
+
+    widget = NationalCodeInput
+
+    def __init__(self, **kwargs):
+        super().__init__(strip=True, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        try:
+            return national_code.parse(value)
+        except persian.PersianValueError as exc:
+            raise ValidationError(str(exc), code="invalid") from None

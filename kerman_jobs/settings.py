@@ -5,6 +5,8 @@ file with Celery tasks executed in-process, so `make run` works on a fresh
 machine; DATABASE_URL and REDIS_URL switch to PostgreSQL and a real broker.
 """
 
+import hashlib
+import hmac
 import logging
 import os
 from email.utils import getaddresses
@@ -51,6 +53,14 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-kerman-jobs-do-not-use-in-production"
 if not DEBUG and SECRET_KEY.startswith("dev-only"):
     raise RuntimeError("SECRET_KEY must be the production's own random key when DEBUG is off")
+
+# The key of the owners' national-code hashes (registry: equal codes match, the code is
+# not kept). Set NATIONAL_CODE_KEY to keep it apart from SECRET_KEY; changing either one
+# that is in use breaks matching: codes saved before and after no longer match.
+NATIONAL_CODE_KEY = (
+    os.environ.get("NATIONAL_CODE_KEY")
+    or hmac.new(SECRET_KEY.encode(), b"kerman-jobs national code", hashlib.sha256).hexdigest()
+)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")

@@ -1,9 +1,14 @@
+from django import forms
 from django.contrib import admin
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from core import national_code, persian
 from core.admin import PersianAdminMixin, PersianTabularInline, jalali_month_filter
+from core.fields import NationalCodeField
 
 from .models import ContinuityCheck, HomeBusiness
+from .services import owner_code_fields
 
 
 class ContinuityCheckInline(PersianTabularInline):
@@ -12,8 +17,22 @@ class ContinuityCheckInline(PersianTabularInline):
     fields = ["checked_on", "status", "reason", "note"]
 
 
+class HomeBusinessAdminForm(forms.ModelForm):
+    # The code is never stored nor shown: admins see «*******۱۲۳» and may type a new one.
+    owner_national_code = NationalCodeField(
+        label="کد ملی صاحب (تازه)",
+        required=False,
+        help_text="خالی بگذارید تا کد ثبت‌شده بماند. خود کد نگه داشته نمی‌شود، فقط درهم‌شدهٔ آن و سه رقم آخر.",
+    )
+
+    class Meta:
+        model = HomeBusiness
+        fields = "__all__"
+
+
 @admin.register(HomeBusiness)
 class HomeBusinessAdmin(PersianAdminMixin, SimpleHistoryAdmin):
+    form = HomeBusinessAdminForm
     list_display = [
         "reference_code",
         "commitment",
@@ -27,7 +46,38 @@ class HomeBusinessAdmin(PersianAdminMixin, SimpleHistoryAdmin):
     search_fields = ["reference_code", "commitment__title", "county__name"]
     autocomplete_fields = ["commitment", "county", "sector"]
     list_select_related = ["commitment", "county", "sector"]
+    readonly_fields = ["owner_code_masked"]
     inlines = [ContinuityCheckInline]
+
+    def get_fields(self, request, obj=None):
+        # The masked code, then the field for a new one, after the business's own fields.
+        owner = ["owner_code_masked", "owner_national_code"]
+        return [name for name in super().get_fields(request, obj) if name not in owner] + owner
+
+    @admin.display(description="کد ملی صاحب")
+    def owner_code_masked(self, obj):
+        masked = national_code.masked(obj.owner_code_last3) if obj else ""
+        # Isolated left to right: in a right-to-left line the stars would otherwise
+        # move to the other side of the digits.
+        return format_html('<bdi dir="ltr">{}</bdi>', masked) if masked else "—"
+
+    def save_model(self, request, obj, form, change):
+        code = form.cleaned_data.get("owner_national_code")
+        if code:
+            for name, value in owner_code_fields(code).items():
+                setattr(obj, name, value)
+        super().save_model(request, obj, form, change)
+
+    def get_search_results(self, request, queryset, search_term):
+        """A valid national code finds its owner's businesses (by hash), besides the usual search."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        try:
+            code = national_code.parse(search_term)
+        except persian.PersianValueError:
+            code = ""
+        if code:
+            results = results | queryset.filter(owner_code_hash=national_code.owner_hash(code))
+        return results, may_have_duplicates
 
 
 @admin.register(ContinuityCheck)

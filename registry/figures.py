@@ -8,7 +8,8 @@ unchecked are counted beside it, never hidden in the denominator: a page or repo
 that shows a share says «از پایش‌شده» and shows the «پایش‌نشده» count next to it.
 
 Every function takes a queryset of businesses the caller has already scoped to what
-the user may see (`selectors.businesses_visible_to(user)`, optionally filtered), and
+the user may see (`selectors.businesses_visible_to(user)`, optionally filtered), counts
+each owner once (`selectors.counted`, applied at the entry of each figure), and
 answers with a fixed, small number of aggregate queries whatever the number of
 businesses: no Python loop over business rows, no query per business or per cohort.
 
@@ -47,6 +48,7 @@ from django.db.models.functions import Coalesce, Least
 from core import glossary, persian
 
 from .models import ContinuityCheck, HomeBusiness
+from .selectors import counted
 
 UNCHECKED = HomeBusiness.Status.UNCHECKED
 ACTIVE = HomeBusiness.Status.ACTIVE
@@ -73,6 +75,7 @@ _BREAKDOWN_KEYS = {
 def business_status_counts(businesses: QuerySet[HomeBusiness]) -> dict[str, dict[str, int]]:
     """{status: {"count", "jobs"}} for the statuses present, «unchecked» included (a
     business no check has reached is never counted active). One query."""
+    businesses = counted(businesses)  # each owner once
     rows = businesses.values("status").annotate(n=Count("id"), jobs=Sum("jobs"))
     return {r["status"]: {"count": r["n"], "jobs": r["jobs"] or 0} for r in rows}
 
@@ -93,6 +96,7 @@ def pathology_breakdown(businesses: QuerySet[HomeBusiness], by: str) -> list[dic
         key, label = _BREAKDOWN_KEYS[by]
     except KeyError:
         raise ValueError(f"by must be one of {sorted(_BREAKDOWN_KEYS)}, not {by!r}") from None
+    businesses = counted(businesses)  # each owner once
     is_active = Q(status=ACTIVE)
     rows = (
         businesses.order_by()
@@ -134,6 +138,7 @@ def reason_counts(businesses: QuerySet[HomeBusiness]) -> list[dict]:
     label «نامشخص» when a non-active business has no check (only possible for data
     entered outside the services). One query.
     """
+    businesses = counted(businesses)  # each owner once
     latest_reason = (
         ContinuityCheck.objects.filter(business=OuterRef("pk")).order_by("-checked_on", "-id").values("reason")[:1]
     )
@@ -387,6 +392,7 @@ def cohort_survival(
     of businesses, per-day horizons and checks; other databases: correlated
     subqueries on ContinuityCheck's index on business, -checked_on, -id).
     """
+    businesses = counted(businesses)  # each owner once, on both paths below
     months = tuple(months)
     today = today or persian.local_today()
     cohorts = _cohorts(businesses)

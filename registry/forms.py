@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from core import persian
-from core.fields import JalaliDateField, PersianCharField, PersianIntegerField
+from core.fields import JalaliDateField, NationalCodeField, PersianCharField, PersianIntegerField
 from programs.models import County, Sector
 
 from .imports import MAX_FILE_BYTES
@@ -20,6 +20,12 @@ class BusinessForm(forms.Form):
     started_on = JalaliDateField(label="تاریخ شروع")
     jobs = PersianIntegerField(label="تعداد شغل", min_value=1, initial=1)
     loan_amount = PersianIntegerField(label="مبلغ تسهیلات (ریال)", min_value=0, required=False)
+    owner_national_code = NationalCodeField(
+        label="کد ملی صاحب کسب‌وکار (اختیاری)",
+        required=False,
+        help_text="۱۰ رقم از کارت ملی، تا کسی که زیر دو تعهد ثبت شده یک بار شمرده شود. خود کد نگه داشته "
+        "و به کسی نشان داده نمی‌شود؛ اگر فرم خطا داشت، کد را دوباره وارد کنید.",
+    )
 
     def __init__(self, *args, commitments, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,13 +5,15 @@ file, checks every row, and writes nothing unless every row is valid; a valid fi
 is written in one transaction with a history row per business (who, when, why).
 The web page and `manage.py import_businesses` both call `import_businesses`.
 
-The export writes the import's columns, so an exported file imports back unchanged
-(into a database that does not hold those reference codes yet), and after them the
-status, «وضعیت», for the reader. The import never reads a status: only a continuity
-check makes a business «فعال», «نیمه‌تعطیل» or «غیرفعال», and a file carries no checks,
-so every imported business starts «پایش‌نشده». A «وضعیت» column is recognised, not
-read, and the result says so (`status_ignored`) rather than leaving a bank to think
-its «فعال» was recorded.
+The export (exports.py) writes the import's columns but the owner's national code, so
+an exported file imports back unchanged (into a database that does not hold those
+reference codes yet), and after them the status, «وضعیت», for the reader. The import
+never reads a status: only a continuity check makes a business «فعال», «نیمه‌تعطیل» or
+«غیرفعال», and a file carries no checks, so every imported business starts «پایش‌نشده».
+A «وضعیت» column is recognised, not read, and the result says so (`status_ignored`)
+rather than leaving a bank to think its «فعال» was recorded. A national code is checked
+like any cell; a row whose owner is already registered (in the database or higher in
+the file) is imported and reported as «تکراری» (ImportResult.flagged).
 """
 
 from __future__ import annotations
@@ -23,16 +25,18 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, QuerySet
 from simple_history.utils import bulk_create_with_history
 
 from commitments.models import Commitment
 from commitments.selectors import commitments_reportable_by
-from core import figure_cache, persian
+from core import figure_cache, national_code, persian
 from programs.models import County, Sector
 
 from .models import HomeBusiness
+from .selectors import owner_registrations
+from .services import owner_code_fields
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 BATCH_SIZE = 2000
@@ -58,6 +62,7 @@ COLUMNS = (
     Column("started_on", "تاریخ شروع"),
     Column("jobs", "تعداد شغل", required=False),
     Column("loan_amount", "مبلغ تسهیلات (ریال)", required=False, aliases=("مبلغ تسهیلات", "تسهیلات")),
+    Column("owner_national_code", "کد ملی", required=False, aliases=("کد ملی صاحب کسب‌وکار", "national_code")),
 )
 COLUMN_LABELS = {c.key: c.label for c in COLUMNS}
 # Written by the export after the import's columns; recognised by the import, never read.
@@ -81,6 +86,8 @@ class ImportResult:
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
     status_ignored: bool = False  # the file had a «وضعیت» column, which is not read
+    # Rows imported but «تکراری»: their owner was already registered (registry.owners).
+    flagged: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -111,7 +118,7 @@ def cell_text(value) -> str:
     """A cell as text: numbers without «.0», Persian letters, stripped.
 
     A leading apostrophe before = + - @ is the export's guard against spreadsheet
-    formulas (see `_guard_formula`) and is removed again here.
+    formulas (see `guard_formula`) and is removed again here.
     """
     if value is None:
         return ""
@@ -129,7 +136,7 @@ def match_key(text: str) -> str:
     return persian.to_ascii_digits(persian.normalize_letters(text)).translate(_INVISIBLE).casefold()
 
 
-def _guard_formula(text: str) -> str:
+def guard_formula(text: str) -> str:
     # CSV has no cell types: Excel would run «=…» as a formula. The apostrophe makes it
     # text, and cell_text() removes it on import, so the round trip is unchanged.
     return "'" + text if text.startswith(_FORMULA_START) else text
@@ -386,6 +393,11 @@ def check_file(*, actor, upload) -> tuple[list[dict], list[RowError], int, bool]
             count += 1
             raw_start = raw[positions["started_on"]] if positions["started_on"] < len(raw) else None
             values, problems = _parse_row(cells, raw_start, lookups, today)
+            if "owner_national_code" in positions:
+                raw_owner = (
+                    raw[positions["owner_national_code"]] if positions["owner_national_code"] < len(raw) else None
+                )
+                values.update(_owner_code(raw_owner, cells["owner_national_code"], problems))
             code = values["reference_code"]
             if code and code in first_row_of_code:
                 problems.append(
@@ -427,6 +439,51 @@ def _already_registered(first_row_of_code: dict[str, int]) -> list[RowError]:
     return errors
 
 
+def _owner_code(raw, text: str, problems: list[tuple[str, str]]) -> dict:
+    """The owner's code fields from its cell (none when blank); a mistake joins `problems`.
+
+    Excel keeps a code typed as a number without its leading zeros (0012345679 becomes
+    12345679): a whole-number cell is read back as ten digits. A text cell is read as is.
+    """
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and raw == int(raw) and 0 < raw < 10**10:
+        text = str(int(raw)).zfill(national_code.LENGTH)
+    try:
+        return owner_code_fields(text)
+    except ValidationError as exc:
+        problems.append(("owner_national_code", exc.messages[0]))
+        return owner_code_fields("")
+
+
+def _flagged_owners(actor, parsed: list[dict]) -> list[RowError]:
+    """Rows whose owner is already registered, in the database or higher in this file:
+    they are imported (they are real records) and reported as «تکراری». Another
+    commitment is named only if the importer may see it."""
+    hashes = [row.get("owner_code_hash") for row in parsed]
+    before = owner_registrations(actor, hashes)
+    flagged = []
+    for row in parsed:
+        owner = row.get("owner_code_hash")
+        if not owner:
+            continue
+        registrations = before.setdefault(owner, [])
+        if registrations:
+            flagged.append(RowError(row["_row"], COLUMN_LABELS["owner_national_code"], _also_registered(registrations)))
+        registrations.append((None, row["commitment"].id, row["commitment"].title))
+    return flagged
+
+
+def _also_registered(registrations: list[tuple]) -> str:
+    titles = list(dict.fromkeys(title for _, _, title in registrations if title is not None))
+    hidden = any(title is None for _, _, title in registrations)
+    named = "، ".join(f"«{title}»" for title in titles)
+    where = f"تعهد {named}" if len(titles) == 1 else f"تعهدهای {named}"
+    if not titles:
+        where = "تعهدی دیگر"
+    elif hidden:
+        where += " و تعهدی دیگر"
+    return f"صاحب این کسب‌وکار با همین کد ملی در {where} هم ثبت شده است؛ تکراری علامت خورد و یک بار شمرده می‌شود."
+
+
 # ---------------------------------------------------------------- writing
 
 
@@ -436,6 +493,7 @@ def import_businesses(*, actor, upload, filename: str = "") -> ImportResult:
     result = ImportResult(rows=count, errors=errors, status_ignored=status_column)
     if errors:
         return result
+    result.flagged = _flagged_owners(actor, parsed)
     businesses = [
         HomeBusiness(
             commitment=row["commitment"],
@@ -446,6 +504,8 @@ def import_businesses(*, actor, upload, filename: str = "") -> ImportResult:
             jobs=row["jobs"],
             loan_amount=row["loan_amount"],
             status=HomeBusiness.Status.UNCHECKED,
+            owner_code_hash=row.get("owner_code_hash"),
+            owner_code_last3=row.get("owner_code_last3", ""),
         )
         for row in parsed
     ]
@@ -459,6 +519,7 @@ def import_businesses(*, actor, upload, filename: str = "") -> ImportResult:
             figure_cache.bump_now_and_on_commit()
     except IntegrityError:
         # Someone registered one of these codes between the check and the write.
+        result.flagged = []
         result.errors = [
             RowError(
                 None,
@@ -469,81 +530,3 @@ def import_businesses(*, actor, upload, filename: str = "") -> ImportResult:
         return result
     result.created = len(businesses)
     return result
-
-
-# ---------------------------------------------------------------- export
-
-
-def _commitment_cells(businesses: QuerySet[HomeBusiness]) -> dict[int, str]:
-    """What the «تعهد» column holds: the title, or the id where two commitments share a title."""
-    ids = businesses.order_by().values_list("commitment_id", flat=True).distinct()
-    shared = set(
-        Commitment.objects.values("title").annotate(n=Count("id")).filter(n__gt=1).values_list("title", flat=True)
-    )
-    return {
-        pk: (str(pk) if title in shared else title)
-        for pk, title in Commitment.objects.filter(pk__in=ids).values_list("id", "title")
-    }
-
-
-def export_rows(businesses: QuerySet[HomeBusiness]) -> Iterator[tuple]:
-    """Header, then one tuple per business in the import's column order and its status
-    in Persian («پایش‌نشده» before any check); streamed from the database in chunks,
-    with names joined in (no query per row)."""
-    commitment_cell = _commitment_cells(businesses)
-    statuses = dict(HomeBusiness.Status.choices)
-    yield (*(c.label for c in COLUMNS), STATUS_COLUMN.label)
-    rows = businesses.order_by("id").values_list(
-        "reference_code", "commitment_id", "county__name", "sector__name", "started_on", "jobs", "loan_amount", "status"
-    )
-    for code, commitment_id, county, sector, started_on, jobs, loan, status in rows.iterator(chunk_size=BATCH_SIZE):
-        yield (
-            code,
-            commitment_cell[commitment_id],
-            county,
-            sector,
-            persian.format_jalali(started_on),
-            jobs,
-            loan,
-            statuses[status],
-        )
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def export_csv_chunks(businesses: QuerySet[HomeBusiness]) -> Iterator[str]:
-    """UTF-8 CSV lines, starting with a BOM so Excel shows Persian correctly."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    for row in export_rows(businesses):
-        yield writer.writerow([_guard_formula(v) if isinstance(v, str) else v for v in row])
-
-
-def export_xlsx(businesses: QuerySet[HomeBusiness], target) -> None:
-    """A right-to-left sheet; numbers as numbers, the Jalali date as text. XlsxWriter in
-    constant_memory mode writes each row out as it goes, so size does not grow memory."""
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False})
-    sheet = workbook.add_worksheet("کسب‌وکارها")
-    sheet.right_to_left()
-    header_format = workbook.add_format({"bold": True, "bg_color": "#e5e7eb", "font_name": "Tahoma"})
-    text_format = workbook.add_format({"font_name": "Tahoma"})
-    money_format = workbook.add_format({"font_name": "Tahoma", "num_format": "#,##0"})
-    widths = (18, 40, 16, 22, 14, 10, 22, 12)
-    for index, width in enumerate(widths):
-        sheet.set_column(index, index, width)
-    for r, row in enumerate(export_rows(businesses)):
-        for c, value in enumerate(row):
-            if r == 0:
-                sheet.write_string(r, c, value, header_format)
-            elif isinstance(value, int):
-                sheet.write_number(r, c, value, money_format if c == 6 else text_format)
-            else:
-                # write_string: a name starting with «=» stays text, never a formula.
-                sheet.write_string(r, c, value or "", text_format)
-    sheet.freeze_panes(1, 0)
-    workbook.close()

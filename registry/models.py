@@ -28,6 +28,13 @@ class HomeBusiness(models.Model):
     loan_amount = models.PositiveBigIntegerField("مبلغ تسهیلات (ریال)", default=0)
     status = models.CharField("وضعیت", max_length=20, choices=Status.choices, default=Status.UNCHECKED)
     created_at = models.DateTimeField("زمان ثبت", auto_now_add=True)
+    # The owner's national code is never kept: only its keyed hash (core.national_code),
+    # so equal codes match, and its last three digits, which admins see masked. NULL
+    # when no code was given: NULL equals nothing, so owners without a code never match.
+    owner_code_hash = models.CharField("کد ملی صاحب (درهم‌شده)", max_length=64, null=True, blank=True, editable=False)
+    owner_code_last3 = models.CharField(
+        "سه رقم آخر کد ملی صاحب", max_length=3, blank=True, default="", db_default="", editable=False
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -49,12 +56,24 @@ class HomeBusiness(models.Model):
                 name="business_reference_code_not_blank",
                 violation_error_message="کد پیگیری نمی‌تواند خالی باشد.",
             ),
+            models.CheckConstraint(
+                condition=Q(owner_code_hash__isnull=True, owner_code_last3="")
+                | (Q(owner_code_hash__isnull=False) & ~Q(owner_code_last3="")),
+                name="business_owner_code_whole",
+                violation_error_message="کد ملی صاحب ناقص ذخیره شده است؛ آن را دوباره وارد کنید.",
+            ),
         ]
         indexes = [
             models.Index(fields=["commitment", "status"]),
             models.Index(fields=["county", "status"]),
             models.Index(fields=["sector", "status"]),
             models.Index(fields=["started_on"]),
+            # Finds an owner's other businesses and the earliest one (registry.selectors.counted).
+            models.Index(
+                fields=["owner_code_hash", "started_on", "id"],
+                condition=Q(owner_code_hash__isnull=False),
+                name="business_owner_idx",
+            ),
         ]
 
     def __str__(self) -> str:

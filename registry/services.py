@@ -13,7 +13,7 @@ from django.db import transaction
 
 from commitments.models import Commitment
 from commitments.services import require_reporter
-from core import persian
+from core import national_code, persian
 from core.writes import full_clean, stamp
 
 from .models import ContinuityCheck, HomeBusiness
@@ -30,7 +30,10 @@ def business_create(
     started_on: datetime.date,
     jobs: int = 1,
     loan_amount: int = 0,
+    owner_national_code: str = "",
 ) -> HomeBusiness:
+    """A business under a commitment the actor reports on. The owner's national code is
+    optional; only its keyed hash and last three digits are stored (`owner_code_fields`)."""
     require_reporter(actor, commitment)
     business = HomeBusiness(
         commitment=commitment,
@@ -42,11 +45,24 @@ def business_create(
         loan_amount=loan_amount or 0,
         # «پایش‌نشده» until its first continuity check: registering is not checking.
         status=HomeBusiness.Status.UNCHECKED,
+        **owner_code_fields(owner_national_code),
     )
     full_clean(business)
     stamp(business, actor, "ثبت کسب‌وکار")
     business.save()
     return business
+
+
+def owner_code_fields(owner_national_code: str | None) -> dict:
+    """The model fields for an owner's national code as typed: its hash and last three
+    digits, or none for a blank code. A wrong code is a ValidationError on the field."""
+    try:
+        code = national_code.parse(owner_national_code)
+    except persian.PersianValueError as exc:
+        raise ValidationError({"owner_national_code": str(exc)}) from None
+    if not code:
+        return {"owner_code_hash": None, "owner_code_last3": ""}
+    return {"owner_code_hash": national_code.owner_hash(code), "owner_code_last3": national_code.last_digits(code)}
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ urlpatterns = [
     path("export/", views.business_export, name="export"),
     path("cohorts/", views.cohorts, name="cohorts"),
     path("worklist/", views.worklist, name="worklist"),
+    path("duplicates/", views.duplicates, name="duplicates"),
     path("<int:pk>/", views.business_detail, name="detail"),
     path("<int:pk>/checks/", views.check_create, name="check_create"),
 ]

@@ -1,4 +1,5 @@
-"""Pages of the home-business registry: list, business, checks, import/export, cohorts, worklist.
+"""Pages of the home-business registry: list, business, checks, import/export, cohorts,
+worklist, and the officials' list of owners registered more than once («تکراری»).
 
 Thin views: access through the selectors (a business that is not yours is a 404 like
 a missing one), writes through services or the import engine.
@@ -23,19 +24,24 @@ from core.forms import add_service_errors
 from core.history import change_rows
 from core.roles import is_official
 
-from . import figures, imports, services
+from . import exports, figures, imports, services
 from .figures import business_status_counts
 from .filters import BusinessFilter
 from .forms import BusinessForm, CheckForm, ImportForm
 from .models import ContinuityCheck, HomeBusiness
 from .selectors import (
+    business_duplicate_of,
     business_get_visible,
+    businesses_of_owners,
     businesses_visible_to,
     businesses_without_recent_check,
+    duplicate_owners,
     latest_check_subquery,
+    with_owner_flags,
 )
 
 PAGE_SIZE = 50
+DUPLICATE_GROUPS_PAGE_SIZE = 25
 WORKLIST_MONTHS = 6
 
 
@@ -69,15 +75,17 @@ def _require_some_reportable(user) -> None:
 @require_GET
 def business_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
-    businesses = filterset.qs.order_by("-started_on", "-id")
+    businesses = with_owner_flags(filterset.qs).order_by("-started_on", "-id")
     # Counting a million rows is the slow part of this page: cached until the next write.
-    counts = figure_cache.cached(
-        "business_counts",
+    # The figures count each owner once; the list shows every business, the «تکراری»
+    # ones left out of the figures too.
+    counts, listed = figure_cache.cached(
+        "business_list_counts",
         reader_scope(request.user),
         _filters_key(request),
-        lambda: business_status_counts(filterset.qs),
+        lambda: (business_status_counts(filterset.qs), filterset.qs.count()),
     )
-    page, query = _page(request, businesses, count=sum(c["count"] for c in counts.values()))
+    page, query = _page(request, businesses, count=listed)
     return render(
         request,
         "registry/list.html",
@@ -86,6 +94,7 @@ def business_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query,
             "by_status": [(label, counts[s]["count"]) for s, label in HomeBusiness.Status.choices if s in counts],
+            "not_counted": listed - sum(c["count"] for c in counts.values()),
         },
     )
 
@@ -104,6 +113,8 @@ def _render_detail(request, business: HomeBusiness, form, status: int = 200) -> 
         "registry/detail.html",
         {
             "business": business,
+            "duplicate": business_duplicate_of(request.user, business),
+            "sees_duplicates": is_official(request.user),
             "checks": checks,
             "form": form if can_report_on(request.user, business.commitment) else None,
             # Officials read who changed the business and its checks, when and why.
@@ -133,6 +144,11 @@ def business_create(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"کسب‌وکار «{business.reference_code}» ثبت شد.")
+            if business_duplicate_of(request.user, business):
+                messages.warning(
+                    request,
+                    "صاحب این کسب‌وکار با همین کد ملی پیش‌تر هم ثبت شده است؛ تکراری علامت خورد و یک بار شمرده می‌شود.",
+                )
             return redirect("registry:detail", pk=business.pk)
     return render(request, "registry/create.html", {"form": form})
 
@@ -171,7 +187,8 @@ def business_import(request: HttpRequest) -> HttpResponse:
             )
             if result.notice:
                 messages.info(request, result.notice)
-            return redirect("registry:list")
+            if not result.flagged:
+                return redirect("registry:list")
     return render(
         request,
         "registry/import.html",
@@ -181,7 +198,7 @@ def business_import(request: HttpRequest) -> HttpResponse:
             "columns": imports.COLUMNS,
             "commitments": commitments_reportable_by(request.user).order_by("id"),
         },
-        status=400 if result is not None else 200,
+        status=400 if result is not None and not result.ok else 200,
     )
 
 
@@ -191,11 +208,11 @@ def business_export(request: HttpRequest) -> HttpResponse:
     businesses = _filtered(request).qs
     stamp = persian.format_jalali(persian.local_today(), "%Y-%m-%d", digits="ascii")
     if request.GET.get("format") == "csv":
-        response = StreamingHttpResponse(imports.export_csv_chunks(businesses), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(exports.export_csv_chunks(businesses), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="businesses-{stamp}.csv"'
         return response
     target = tempfile.TemporaryFile()
-    imports.export_xlsx(businesses, target)
+    exports.export_xlsx(businesses, target)
     target.seek(0)
     return FileResponse(
         target,
@@ -272,3 +289,28 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "registry/worklist.html",
         {"page": page, "query": query, "since": since, "months": WORKLIST_MONTHS, "today": today},
     )
+
+
+@login_required
+@require_GET
+def duplicates(request: HttpRequest) -> HttpResponse:
+    """Owners registered more than once, for officials: each owner (never the code, not
+    even masked) with their businesses, commitments and organisations, and which one the
+    figures count. Three queries a page whatever the number of duplicates."""
+    if not is_official(request.user):
+        # The same words whatever exists: nothing about duplicates is revealed.
+        raise PermissionDenied("این فهرست فقط برای مقام‌های استانی است.")
+    page, query = _page(request, duplicate_owners(request.user), size=DUPLICATE_GROUPS_PAGE_SIZE)
+    owners = list(page.object_list)
+    by_owner: dict[str, list[HomeBusiness]] = {o["owner_code_hash"]: [] for o in owners}
+    for business in businesses_of_owners(request.user, by_owner):
+        by_owner[business.owner_code_hash].append(business)
+    groups = [
+        {
+            "number": page.start_index() + i,
+            "businesses": by_owner[o["owner_code_hash"]],
+            "commitments": len({b.commitment_id for b in by_owner[o["owner_code_hash"]]}),
+        }
+        for i, o in enumerate(owners)
+    ]
+    return render(request, "registry/duplicates.html", {"page": page, "query": query, "groups": groups})

@@ -15,6 +15,7 @@ from commitments.figures import VERIFIED, jalali_month_spans, ladder
 from commitments.models import Commitment, ProgressEntry
 from core import persian
 from registry.models import HomeBusiness
+from registry.selectors import counted
 
 
 def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | None = None, *, county=None) -> dict:
@@ -50,7 +51,7 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
     )
     verified = {r["commitment_id"]: r for r in verified_rows}
     business_rows = (
-        HomeBusiness.objects.filter(commitment_id__in=ids, **place)
+        counted(HomeBusiness.objects.filter(commitment_id__in=ids, **place))  # each owner once
         .values("commitment_id")
         .annotate(
             # «هنوز فعال»: the latest check says active; a never-checked business is «پایش‌نشده».

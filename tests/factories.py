@@ -112,6 +112,18 @@ class HomeBusinessFactory(factory.django.DjangoModelFactory):
     sector = factory.SubFactory(SectorFactory)
     started_on = datetime.date(2025, 3, 21)
     jobs = 1
+    # HomeBusinessFactory(owner_national_code="0012345679"): stored as the service stores it.
+    owner_code_hash = factory.LazyAttribute(lambda o: _owner_fields(o.owner_national_code)["owner_code_hash"])
+    owner_code_last3 = factory.LazyAttribute(lambda o: _owner_fields(o.owner_national_code)["owner_code_last3"])
+
+    class Params:
+        owner_national_code = ""
+
+
+def _owner_fields(code: str) -> dict:
+    from registry.services import owner_code_fields
+
+    return owner_code_fields(code)
 
 
 class ContinuityCheckFactory(factory.django.DjangoModelFactory):

@@ -3,7 +3,9 @@
 from django import template
 from django.db.models import Sum
 
+from core.roles import is_official
 from registry.models import HomeBusiness
+from registry.selectors import counted
 
 register = template.Library()
 
@@ -12,8 +14,14 @@ register = template.Library()
 def still_active_jobs(commitment_ids) -> int:
     """Jobs in the businesses of these commitments (a commitment and the tranches the
     reader may see, as the page lists them) whose latest check says active: «هنوز فعال»
-    (a business never checked is «پایش‌نشده» and not counted)."""
-    total = HomeBusiness.objects.filter(
-        commitment_id__in=list(commitment_ids), status=HomeBusiness.Status.ACTIVE
+    (a business never checked is «پایش‌نشده» and not counted); each owner once."""
+    total = counted(
+        HomeBusiness.objects.filter(commitment_id__in=list(commitment_ids), status=HomeBusiness.Status.ACTIVE)
     ).aggregate(jobs=Sum("jobs"))
     return total["jobs"] or 0
+
+
+@register.simple_tag
+def sees_duplicates(user) -> bool:
+    """Whether the menu offers the list of duplicate owners: officials only."""
+    return is_official(user)

@@ -104,3 +104,25 @@ def test_export_refuses_an_unknown_user(tmp_path):
     with pytest.raises(CommandError, match="کاربر فعالی با نام «nobody» نیست"):
         call_command("export_businesses", str(tmp_path / "x.xlsx"), "--as", "nobody")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_good_file_prints_rows_whose_owner_is_already_registered(tmp_path, staff, commitment, places, capsys):
+    path = tmp_path / "bank.csv"
+    path.write_text(
+        "\n".join(
+            [
+                HEADER + ",کد ملی",
+                f"A-1,{commitment.pk},کرمان,صنایع دستی,1404/01/10,1,0,0012345679",
+                f"A-2,{commitment.pk},کرمان,صنایع دستی,1404/01/10,1,0,۰۰۱۲۳۴۵۶۷۹",
+            ]
+        ),
+        encoding="utf-8",
+    )
+
+    call_command("import_businesses", str(path), "--as", "staff")
+
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "ردیف ۳: صاحب این کسب‌وکار با همین کد ملی در تعهد «تفاهم‌نامه آزمایشی» هم ثبت شده است؛ "
+        "تکراری علامت خورد و یک بار شمرده می‌شود."
+    ]
+    assert HomeBusiness.objects.count() == 2

@@ -274,3 +274,73 @@ def test_cohort_survival_of_nothing():
         6: {"eligible": 0, "active": 0, "share": None, "unknown": 0},
         12: {"eligible": 0, "active": 0, "share": None, "unknown": 0},
     }
+
+
+# ---------------------------------------------------------------- one owner, counted once
+
+OWNER = "0012345679"
+
+
+@pytest.fixture
+def one_owner_twice(commitment, other_commitment):
+    """The same person under two banks' commitments: first under `commitment` (active),
+    later under `other_commitment` (closed for financing); plus a business without a code."""
+    first = business(
+        commitment,
+        J(1403, 1, 10),
+        [(J(1403, 4, 5), "active", ""), (J(1403, 6, 15), "active", "")],
+        owner_national_code=OWNER,
+        jobs=2,
+    )
+    later = business(
+        other_commitment,
+        J(1403, 3, 1),
+        [(J(1403, 5, 20), "inactive", "financing")],
+        owner_national_code="۰۰۱۲۳۴۵۶۷۹",
+        jobs=3,
+    )
+    plain = business(other_commitment, J(1403, 3, 1), [(J(1403, 6, 20), "active", "")], jobs=1)
+    return first, later, plain
+
+
+def test_status_counts_count_an_owner_once(one_owner_twice):
+    counts = rs.business_status_counts(HomeBusiness.objects.all())
+
+    # the later, inactive business of the same owner is «تکراری» and left out
+    assert counts == {"active": {"count": 2, "jobs": 3}}
+
+
+def test_pathology_breakdown_counts_an_owner_once(one_owner_twice, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        rows = rs.pathology_breakdown(HomeBusiness.objects.all(), "commitment")
+
+    assert [(r["label"], r["active"], r["inactive"], r["total"], r["jobs_total"]) for r in rows] == [
+        ("تعهد دیگر", 1, 0, 1, 1),
+        ("تفاهم‌نامه آزمایشی", 1, 0, 1, 2),
+    ]
+
+
+def test_reason_counts_leave_out_the_duplicate(one_owner_twice):
+    rows = rs.reason_counts(HomeBusiness.objects.all())
+
+    assert sum(r["total"] for r in rows) == 0
+
+
+def test_cohort_survival_counts_an_owner_once(one_owner_twice, django_assert_num_queries):
+    # on PostgreSQL this runs the raw-SQL path, elsewhere the portable one
+    with django_assert_num_queries(2):
+        rows = rs.cohort_survival(HomeBusiness.objects.all(), months=(3,), today=J(1404, 1, 1))
+
+    assert [(r["label"], r["started"], r["survival"][3]) for r in rows] == [
+        ("فروردین ۱۴۰۳", 1, {"eligible": 1, "active": 1, "share": 1.0, "unknown": 0}),
+        ("اردیبهشت ۱۴۰۳", 0, {"eligible": 0, "active": 0, "share": None, "unknown": 0}),
+        # the inactive duplicate started in Khordad too: only the business without a code counts
+        ("خرداد ۱۴۰۳", 1, {"eligible": 1, "active": 1, "share": 1.0, "unknown": 0}),
+    ]
+
+
+def test_the_other_commitment_alone_leaves_out_an_owner_counted_elsewhere(one_owner_twice, other_commitment):
+    theirs = HomeBusiness.objects.filter(commitment=other_commitment)
+
+    assert rs.business_status_counts(theirs) == {"active": {"count": 1, "jobs": 1}}
+    assert [r["started"] for r in rs.cohort_survival(theirs, months=(3,), today=J(1404, 1, 1))] == [1]

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from core.persian import make_jalali_date as J
-from registry import imports
+from registry import exports, imports
 from registry.models import HomeBusiness
 from tests import factories as f
 
@@ -325,9 +325,9 @@ def test_export_then_import_gives_back_identical_rows(staff, registered, kind):
     # given an export of the registry
     buffer = io.BytesIO()
     if kind == "xlsx":
-        imports.export_xlsx(HomeBusiness.objects.all(), buffer)
+        exports.export_xlsx(HomeBusiness.objects.all(), buffer)
     else:
-        buffer.write("".join(imports.export_csv_chunks(HomeBusiness.objects.all())).encode("utf-8"))
+        buffer.write("".join(exports.export_csv_chunks(HomeBusiness.objects.all())).encode("utf-8"))
     buffer.seek(0)
 
     # when the rows are gone and the file is imported again
@@ -341,7 +341,7 @@ def test_export_then_import_gives_back_identical_rows(staff, registered, kind):
 
 def test_the_xlsx_export_is_right_to_left_with_numbers_as_numbers_and_no_formulas(registered):
     buffer = io.BytesIO()
-    imports.export_xlsx(HomeBusiness.objects.all(), buffer)
+    exports.export_xlsx(HomeBusiness.objects.all(), buffer)
     buffer.seek(0)
 
     sheet = openpyxl.load_workbook(buffer).active
@@ -355,7 +355,109 @@ def test_the_xlsx_export_is_right_to_left_with_numbers_as_numbers_and_no_formula
 
 
 def test_the_csv_export_starts_with_a_bom_and_guards_formulas(registered):
-    text = "".join(imports.export_csv_chunks(HomeBusiness.objects.all()))
+    text = "".join(exports.export_csv_chunks(HomeBusiness.objects.all()))
 
     assert text.startswith("\ufeffکد پیگیری,تعهد,")
     assert "'=1+2," in text and "'@bank," in text
+
+
+# ---------------------------------------------------------------- the owner's national code
+
+CODE = "0012345679"
+OTHER_CODE = "2987654324"
+WITH_CODE = [*HEADER, "کد ملی"]
+
+
+def test_bad_national_codes_are_bad_rows_and_nothing_is_written(staff, commitment, places):
+    t = commitment.title
+    upload = xlsx(
+        [
+            ["N-1", t, "کرمان", "صنایع دستی", "1404/01/10", 1, 0, "۰۰۱۲۳۴۵۶۷۹"],  # fine
+            ["N-2", t, "کرمان", "صنایع دستی", "1404/01/10", 1, 0, "012345679"],
+            ["N-3", t, "کرمان", "صنایع دستی", "1404/01/10", 1, 0, "0012345678"],
+            ["N-4", t, "کرمان", "صنایع دستی", "1404/01/10", 1, 0, "00123A5679"],
+            ["N-5", t, "کرمان", "صنایع دستی", "1404/01/10", 1, 0, "1111111111"],
+            ["N-6", t, "کرمان", "صنایع دستی", "1404/01/10", 1, 0, "۱" * 10_000],
+            ["N-7", t, "کرمان", "صنایع دستی", "1404/01/10", 1, 0, ""],  # fine: the code is optional
+        ],
+        header=WITH_CODE,
+    )
+
+    result = imports.import_businesses(actor=staff, upload=upload, filename="bank.xlsx")
+
+    assert errors_of(result) == [
+        (3, "کد ملی", "کد ملی باید ۱۰ رقم باشد؛ این کد ۹ رقم دارد."),
+        (4, "کد ملی", "رقم کنترل کد ملی درست نیست؛ کد را دوباره از کارت ملی بخوانید."),
+        (5, "کد ملی", "کد ملی فقط از رقم ساخته می‌شود؛ حرف یا نشانهٔ دیگری در آن هست. ۱۰ رقم کد را از کارت ملی بنویسید."),
+        (6, "کد ملی", "کد ملی با ده رقم یکسان معتبر نیست؛ کد را دوباره از کارت ملی بخوانید."),
+        (7, "کد ملی", "کد ملی باید ۱۰ رقم باشد؛ متنی که وارد شده بسیار بلندتر است."),
+    ]
+    assert HomeBusiness.objects.count() == 0 and result.flagged == []
+
+
+def test_rows_of_an_owner_already_registered_are_imported_and_flagged_by_number(
+    staff, commitment, other_commitment, places
+):
+    # given the owner of CODE already registered under a commitment Bob may not see
+    f.HomeBusinessFactory(commitment=other_commitment, owner_national_code=CODE, started_on=J(1403, 1, 1))
+    t = commitment.title
+    upload = xlsx(
+        [
+            ["N-1", t, "کرمان", "صنایع دستی", "1404/01/10", 1, 0, "۰۰۱-۲۳۴۵۶۷-۹"],  # known, elsewhere
+            ["N-2", t, "کرمان", "صنایع دستی", "1404/01/10", 1, 0, OTHER_CODE],  # new
+            ["N-3", t, "کرمان", "صنایع دستی", "1404/01/11", 1, 0, f"\u200c{OTHER_CODE}"],  # as row 3
+            ["N-4", t, "کرمان", "صنایع دستی", "1404/01/10", 1, 0, None],  # no code
+        ],
+        header=WITH_CODE,
+    )
+
+    # when
+    result = imports.import_businesses(actor=staff, upload=upload, filename="bank.xlsx")
+
+    # then every row is written, and rows 2 and 4 are reported; the hidden commitment is not named
+    assert errors_of(result) == [] and result.created == 4
+    assert [(n.row, n.column, n.message) for n in result.flagged] == [
+        (
+            2,
+            "کد ملی",
+            "صاحب این کسب‌وکار با همین کد ملی در تعهدی دیگر هم ثبت شده است؛ تکراری علامت خورد و یک بار شمرده می‌شود.",
+        ),
+        (
+            4,
+            "کد ملی",
+            "صاحب این کسب‌وکار با همین کد ملی در تعهد «تفاهم‌نامه آزمایشی» هم ثبت شده است؛ تکراری علامت خورد و یک بار شمرده می‌شود.",
+        ),
+    ]
+    stored = dict(HomeBusiness.objects.filter(commitment=commitment).values_list("reference_code", "owner_code_last3"))
+    assert stored == {"N-1": "679", "N-2": "324", "N-3": "324", "N-4": ""}
+
+
+def test_a_code_excel_stored_as_a_number_gets_its_leading_zeros_back(staff, commitment, places):
+    # Excel drops the zeros of 0012345679 typed into a number cell: 12345679
+    upload = xlsx([["N-1", commitment.title, "کرمان", "صنایع دستی", "1404/01/10", 1, 0, 12345679]], header=WITH_CODE)
+
+    result = imports.import_businesses(actor=staff, upload=upload, filename="bank.xlsx")
+
+    assert errors_of(result) == []
+    assert HomeBusiness.objects.get().owner_code_last3 == "679"
+
+
+def test_the_export_writes_neither_the_code_nor_its_hash(staff, commitment, places):
+    imports.import_businesses(
+        actor=staff,
+        upload=xlsx([["N-1", commitment.title, "کرمان", "صنایع دستی", "1404/01/10", 1, 0, CODE]], header=WITH_CODE),
+        filename="bank.xlsx",
+    )
+    owner_hash = HomeBusiness.objects.get().owner_code_hash
+
+    text = "".join(exports.export_csv_chunks(HomeBusiness.objects.all()))
+    buffer = io.BytesIO()
+    exports.export_xlsx(HomeBusiness.objects.all(), buffer)
+    sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).active
+
+    # the import's columns but the code, then the status for the reader
+    assert [c.value for c in sheet[1]] == [*HEADER, "وضعیت"]
+    assert text.splitlines()[0] == "\ufeff" + ",".join([*HEADER, "وضعیت"])
+    cells = " ".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row)
+    for secret in (CODE, "۰۰۱۲۳۴۵۶۷۹", owner_hash):
+        assert secret not in text and secret not in cells

@@ -1,7 +1,7 @@
 """python manage.py export_businesses FILE --as USERNAME — the export page, from a shell.
 
-The same rows and columns as the page's download (and the import's columns), for the
-businesses that user may see. FILE ending in .csv gives CSV; anything else .xlsx.
+The same rows and columns as the page's download (the import's columns but the owner's
+national code), for the businesses that user may see. FILE ending in .csv gives CSV; anything else .xlsx.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core import persian
 from core.cli import active_user
-from registry import imports
+from registry import exports
 from registry.selectors import businesses_visible_to
 
 
@@ -35,10 +35,10 @@ class Command(BaseCommand):
         try:
             if path.suffix.lower() == ".csv":
                 with partial.open("w", encoding="utf-8", newline="") as fh:
-                    for chunk in imports.export_csv_chunks(businesses):
+                    for chunk in exports.export_csv_chunks(businesses):
                         fh.write(chunk)
             else:
-                imports.export_xlsx(businesses, str(partial))
+                exports.export_xlsx(businesses, str(partial))
             partial.replace(path)
         finally:
             partial.unlink(missing_ok=True)

@@ -36,3 +36,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"{persian.format_number(result.created)} کسب‌وکار ثبت شد."))
         if result.notice:
             self.stdout.write(result.notice)
+        for note in result.flagged:
+            # Imported, but the owner was already registered: «تکراری», counted once.
+            self.stdout.write(f"ردیف {persian.persian_digits(note.row)}: {note.message}")

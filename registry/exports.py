@@ -1,0 +1,98 @@
+"""Export of home businesses (.xlsx and .csv): the import's columns, read back unchanged.
+
+An exported file imports back unchanged (into a database that does not hold those
+reference codes yet); after the import's columns comes the status, «وضعیت», for the
+reader («پایش‌نشده» before any check), which the import recognises and does not read.
+The owner's national code is an import column that is never exported: the registry
+keeps only its hash, and even that is not written out.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+
+from django.db.models import Count, QuerySet
+
+from commitments.models import Commitment
+from core import persian
+
+from .imports import BATCH_SIZE, COLUMNS, STATUS_COLUMN, guard_formula
+from .models import HomeBusiness
+
+# Every import column but the owner's national code.
+EXPORT_COLUMNS = tuple(c for c in COLUMNS if c.key != "owner_national_code")
+
+
+def _commitment_cells(businesses: QuerySet[HomeBusiness]) -> dict[int, str]:
+    """What the «تعهد» column holds: the title, or the id where two commitments share a title."""
+    ids = businesses.order_by().values_list("commitment_id", flat=True).distinct()
+    shared = set(
+        Commitment.objects.values("title").annotate(n=Count("id")).filter(n__gt=1).values_list("title", flat=True)
+    )
+    return {
+        pk: (str(pk) if title in shared else title)
+        for pk, title in Commitment.objects.filter(pk__in=ids).values_list("id", "title")
+    }
+
+
+def export_rows(businesses: QuerySet[HomeBusiness]) -> Iterator[tuple]:
+    """Header, then one tuple per business in the import's column order and its status
+    in Persian; streamed from the database in chunks, with names joined in (no query per row)."""
+    commitment_cell = _commitment_cells(businesses)
+    statuses = dict(HomeBusiness.Status.choices)
+    yield (*(c.label for c in EXPORT_COLUMNS), STATUS_COLUMN.label)
+    rows = businesses.order_by("id").values_list(
+        "reference_code", "commitment_id", "county__name", "sector__name", "started_on", "jobs", "loan_amount", "status"
+    )
+    for code, commitment_id, county, sector, started_on, jobs, loan, status in rows.iterator(chunk_size=BATCH_SIZE):
+        yield (
+            code,
+            commitment_cell[commitment_id],
+            county,
+            sector,
+            persian.format_jalali(started_on),
+            jobs,
+            loan,
+            statuses[status],
+        )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def export_csv_chunks(businesses: QuerySet[HomeBusiness]) -> Iterator[str]:
+    """UTF-8 CSV lines, starting with a BOM so Excel shows Persian correctly."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    for row in export_rows(businesses):
+        yield writer.writerow([guard_formula(v) if isinstance(v, str) else v for v in row])
+
+
+def export_xlsx(businesses: QuerySet[HomeBusiness], target) -> None:
+    """A right-to-left sheet; numbers as numbers, the Jalali date as text. XlsxWriter in
+    constant_memory mode writes each row out as it goes, so size does not grow memory."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False})
+    sheet = workbook.add_worksheet("کسب‌وکارها")
+    sheet.right_to_left()
+    header_format = workbook.add_format({"bold": True, "bg_color": "#e5e7eb", "font_name": "Tahoma"})
+    text_format = workbook.add_format({"font_name": "Tahoma"})
+    money_format = workbook.add_format({"font_name": "Tahoma", "num_format": "#,##0"})
+    widths = (18, 40, 16, 22, 14, 10, 22, 12)
+    for index, width in enumerate(widths):
+        sheet.set_column(index, index, width)
+    for r, row in enumerate(export_rows(businesses)):
+        for c, value in enumerate(row):
+            if r == 0:
+                sheet.write_string(r, c, value, header_format)
+            elif isinstance(value, int):
+                sheet.write_number(r, c, value, money_format if c == 6 else text_format)
+            else:
+                # write_string: a name starting with «=» stays text, never a formula.
+                sheet.write_string(r, c, value or "", text_format)
+    sheet.freeze_panes(1, 0)
+    workbook.close()
