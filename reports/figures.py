@@ -14,8 +14,8 @@ from django.db.models.functions import Coalesce
 from commitments.figures import VERIFIED, jalali_month_spans, ladder
 from commitments.models import Commitment, ProgressEntry
 from core import persian
+from registry.figures import business_status_counts
 from registry.models import HomeBusiness
-from registry.selectors import counted
 
 
 def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | None = None, *, county=None) -> dict:
@@ -30,7 +30,7 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
 
     Keys (words: core.glossary): figures (the ladder of the commitments, the baseline
     record left out), programs (programme_figures per programme), new_jobs, baseline_jobs,
-    pledged, still_active, registered_jobs, by_org / by_county / by_sector
+    pledged, still_active, registered_jobs, unchecked (businesses), by_org / by_county / by_sector
     ({label, jobs, credit} of new jobs, most jobs first), months ({year, month, label, jobs}).
     """
     today = today or persian.local_today()
@@ -50,16 +50,9 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
         )
     )
     verified = {r["commitment_id"]: r for r in verified_rows}
-    business_rows = (
-        counted(HomeBusiness.objects.filter(commitment_id__in=ids, **place))  # each owner once
-        .values("commitment_id")
-        .annotate(
-            # «هنوز فعال»: the latest check says active; a never-checked business is «پایش‌نشده».
-            active=Coalesce(Sum("jobs", filter=Q(status=HomeBusiness.Status.ACTIVE)), 0),
-            all_jobs=Coalesce(Sum("jobs"), 0),
-        )
-    )
-    businesses = {r["commitment_id"]: r for r in business_rows}
+    # The registry's figures come from the registry's one function (each owner once,
+    # «هنوز فعال» = latest check active), over these commitments' businesses.
+    statuses = business_status_counts(HomeBusiness.objects.filter(commitment_id__in=ids, **place))
     promises = [c for c in items if not c.is_baseline_record]
     figures = ladder(promises, verified)
 
@@ -112,8 +105,9 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
         "new_jobs": total["new_jobs"],
         "baseline_jobs": total["baseline_jobs"],
         "pledged": total["pledged"],
-        "still_active": sum(r["active"] for r in businesses.values()),
-        "registered_jobs": sum(r["all_jobs"] for r in businesses.values()),
+        "still_active": statuses.get(HomeBusiness.Status.ACTIVE, {}).get("jobs", 0),
+        "registered_jobs": sum(v["jobs"] for v in statuses.values()),
+        "unchecked": statuses.get(HomeBusiness.Status.UNCHECKED, {}).get("count", 0),
         "by_org": ranked(by_org),
         "by_county": ranked(by_county),
         "by_sector": ranked(by_sector),

@@ -8,7 +8,7 @@ import datetime
 
 from django.db.models import Subquery
 
-from core import charts, persian
+from core import charts, glossary, persian
 from registry import figures as registry
 from registry.models import ContinuityCheck, HomeBusiness
 from registry.selectors import latest_check_subquery
@@ -46,13 +46,13 @@ def pathology_totals(scope: ReportScope, cohorts: list[dict]) -> dict:
 
 
 BREAKDOWN_COLUMNS = [
-    Column("فعال", INT, 10),
-    Column("نیمه‌تعطیل", INT, 10),
-    Column("غیرفعال", INT, 10),
-    Column("پایش‌نشده", INT, 10),
+    Column(glossary.label("active"), INT, 10),
+    Column(glossary.label("semi_closed"), INT, 10),
+    Column(glossary.label("inactive"), INT, 10),
+    Column(glossary.label("unchecked"), INT, 10),
     Column("کل", INT, 10),
     Column("سهم فعال از پایش‌شده", PERCENT, 10),
-    Column("شغل فعال", INT, 10),
+    Column(glossary.label("still_active"), INT, 10),
     Column("کل شغل", INT, 10),
 ]
 
@@ -143,11 +143,12 @@ def pathology(report: Report, scope: ReportScope, today: datetime.date) -> Repor
         today,
         facts=[
             Fact("total", "کسب‌وکارهای ثبت‌شده", totals["total"]),
-            Fact("active", "فعال", totals["active"]),
-            Fact("semi_closed", "نیمه‌تعطیل", totals["semi_closed"]),
-            Fact("inactive", "غیرفعال", totals["inactive"]),
-            Fact("unchecked", "پایش‌نشده", totals["unchecked"]),
-            Fact("jobs_active", "شغل در کسب‌وکارهای فعال", totals["jobs_active"]),
+            Fact("active", glossary.label("active"), totals["active"]),
+            Fact("semi_closed", glossary.label("semi_closed"), totals["semi_closed"]),
+            Fact("inactive", glossary.label("inactive"), totals["inactive"]),
+            Fact("unchecked", glossary.label("unchecked"), totals["unchecked"]),
+            Fact("still_active", glossary.label("still_active"), totals["jobs_active"]),
+            Fact("registered_jobs", glossary.label("registered_jobs"), totals["jobs_total"]),
             Fact("survival_6", "سهم فعال ۶ ماه پس از شروع", _share_percent(survival[6]["share"]), PERCENT),
             Fact("survival_12", "سهم فعال ۱۲ ماه پس از شروع", _share_percent(survival[12]["share"]), PERCENT),
         ],

@@ -153,7 +153,7 @@ def test_pathology_dashboard_pdf_and_excel_agree(province, official, django_capt
 
     text, book = build(official, "pathology", django_capture_on_commit_callbacks)
 
-    for label, value in (("کسب‌وکارهای ثبت‌شده", 6), ("نیمه‌تعطیل", 1), ("غیرفعال", 1), ("شغل در کسب‌وکارهای فعال", 7)):
+    for label, value in (("کسب‌وکارهای ثبت‌شده", 6), ("نیمه‌تعطیل", 1), ("غیرفعال", 1), ("هنوز فعال", 7)):
         assert numbers_on_line(text, label)[0] == value
         assert summary_value(book, label) == value
     assert numbers_on_line(text, "سهم فعال ۱۲ ماه پس از شروع") == [60.0]
