@@ -247,15 +247,7 @@ class ProgressEntryAdminForm(VersionCheckedEntryForm):
 @admin.register(ProgressEntry)
 class ProgressEntryAdmin(PersianAdminMixin, SimpleHistoryAdmin):
     form = ProgressEntryAdminForm
-    list_display = [
-        "commitment",
-        "period_end",
-        "jobs_created",
-        "county",
-        "sector",
-        "status",
-        "entered_by",
-    ]
+    list_display = ["commitment", "period_end", "jobs_created", "county", "sector", "status", "entered_by"]
     list_filter = ["status", "county", "sector", jalali_month_filter("period_end", "پایان دوره (شمسی)")]
     search_fields = ["commitment__title", "note", "county__name", "sector__name"]
     autocomplete_fields = ["commitment", "county", "sector"]

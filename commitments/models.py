@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from core.constraints import positive
 from programs.models import County, Organization, Program, Sector
 
 
@@ -185,11 +186,7 @@ class ProgressEntry(models.Model):
         verbose_name_plural = "گزارش‌های پیشرفت"
         ordering = ["-period_end", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(jobs_created__gt=0),
-                name="progress_jobs_created_positive",
-                violation_error_message="تعداد شغل ایجاد شده باید بزرگ‌تر از صفر باشد.",
-            ),
+            positive("jobs_created", "progress_jobs_created_positive", "تعداد شغل ایجاد شده باید بزرگ‌تر از صفر باشد."),
             models.CheckConstraint(
                 condition=Q(status__in=["submitted", "verified", "rejected"]), name="progress_status_valid"
             ),

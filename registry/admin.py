@@ -33,15 +33,7 @@ class HomeBusinessAdminForm(forms.ModelForm):
 @admin.register(HomeBusiness)
 class HomeBusinessAdmin(PersianAdminMixin, SimpleHistoryAdmin):
     form = HomeBusinessAdminForm
-    list_display = [
-        "reference_code",
-        "commitment",
-        "county",
-        "sector",
-        "started_on",
-        "jobs",
-        "status",
-    ]
+    list_display = ["reference_code", "commitment", "county", "sector", "started_on", "jobs", "status"]
     list_filter = ["status", "county", "sector", jalali_month_filter("started_on", "شروع (شمسی)")]
     search_fields = ["reference_code", "commitment__title", "county__name"]
     autocomplete_fields = ["commitment", "county", "sector"]

@@ -7,6 +7,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from commitments.models import Commitment
+from core.constraints import positive
 from programs.models import County, Sector
 
 
@@ -42,11 +43,7 @@ class HomeBusiness(models.Model):
         verbose_name_plural = "کسب‌وکارهای خانگی"
         ordering = ["-started_on", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(jobs__gt=0),
-                name="business_jobs_positive",
-                violation_error_message="تعداد شغل باید بزرگ‌تر از صفر باشد.",
-            ),
+            positive("jobs", "business_jobs_positive", "تعداد شغل باید بزرگ‌تر از صفر باشد."),
             models.CheckConstraint(
                 condition=Q(status__in=["unchecked", "active", "semi_closed", "inactive"]),
                 name="business_status_valid",
