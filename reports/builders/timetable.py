@@ -83,6 +83,9 @@ def commitment_timetable(report: Report, scope: ReportScope, today: datetime.dat
         Fact("pledged", glossary.label("pledged"), total["pledged"]),
         Fact("baseline_jobs", glossary.label("baseline_jobs"), total["baseline_jobs"]),
         Fact("still_active", glossary.label("still_active"), numbers["still_active"]),
+        # Beside «هنوز فعال», what no check has reached yet: without it the jobs not
+        # still active would read as closed.
+        Fact("unchecked", glossary.label("unchecked"), numbers["unchecked"]),
         Fact("commitments", "تعداد تعهدها و بخش‌ها", len(ladder)),
     ]
     return report_content(
