@@ -293,10 +293,11 @@ def test_five_figures_agree_on_dashboard_list_pdfs_and_sheets(
         ("programme_percent", "programme-percent"),
         ("pledged", "pledged"),
         ("still_active", "still-active"),
+        ("unchecked", "unchecked"),
     ):
         assert by_testid(dashboard, testid) == shown(expected[key], key), key
     assert by_testid(dashboard, "baseline-jobs") == "۱۴٬۰۰۰"
-    # «پایش‌نشده» is not on the dashboard; the business list's summary carries it
+    # and the business list's summary carries «پایش‌نشده» too
     assert unchecked_on_business_list(business_list) == (
         persian.format_number(expected["unchecked"]) if expected["unchecked"] else None
     ), "unchecked"
