@@ -235,9 +235,18 @@ if os.environ.get("EMAIL_FILE_PATH"):  # for EMAIL_BACKEND=django.core.mail.back
 ADMINS = env_addresses("ADMINS")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL") or DEFAULT_FROM_EMAIL
 
-# Failed-login throttling: five tries, then a cool-off.
+# Failed-login throttling: five tries, then a cool-off, counted per user name and client
+# address (core/client_ip.py). The address comes from X-Forwarded-For as written by the proxy:
+# TRUSTED_PROXY_COUNT proxies stand in front (1: nginx, docs/deploy.md; 0: none, the peer is
+# the client), and the header is believed only from a unix-socket peer or an address in
+# TRUSTED_PROXIES (a proxy that reaches gunicorn over TCP, e.g. 127.0.0.1). Where the address
+# is unknown, those clients share a count per user name with a one-minute cool-off: a
+# throttle, not a lock.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.25  # hours
+AXES_COOLOFF_TIME = "core.client_ip.lockout_cooloff"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "axes_locked_out.html"

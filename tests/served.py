@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,9 +62,17 @@ class Served:
 
     def get(self, path: str, headers: dict | None = None) -> tuple[int, dict, str]:
         """One GET with a hard timeout: a hung worker fails the test instead of hanging it."""
+        return self.request("GET", path, headers=headers)
+
+    def post(self, path: str, form: dict, headers: dict | None = None) -> tuple[int, dict, str]:
+        body = urllib.parse.urlencode(form)
+        form_headers = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
+        return self.request("POST", path, body=body, headers=form_headers)
+
+    def request(self, method: str, path: str, body: str | None = None, headers: dict | None = None):
         conn = UnixHTTPConnection(self.socket, REQUEST_TIMEOUT)
         try:
-            conn.request("GET", path, headers={"Host": HOST, **(headers or {})})
+            conn.request(method, path, body=body, headers={"Host": HOST, **(headers or {})})
             response = conn.getresponse()
             return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read().decode()
         finally:
@@ -95,12 +104,30 @@ def served_redis_env() -> dict:
     return {"REDIS_URL": settings.REDIS_URL} if settings.REDIS_URL else {}
 
 
+def served_env(**env: str) -> dict:
+    """The environment of a served process: this one's, less what each test must set itself."""
+    full_env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+    full_env.update(env)
+    return full_env
+
+
+def migrated_sqlite(tmp_path: Path, *shell_lines: str) -> str:
+    """A SQLite file of its own with every migration applied, and then `shell_lines` run in it
+    (e.g. creating a user): for a served site that needs rows when the test run is on SQLite."""
+    url = f"sqlite:///{tmp_path / 'served-migrated.sqlite3'}"
+    manage = [sys.executable, "manage.py"]
+    env = served_env(DATABASE_URL=url)
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=300)
+    if shell_lines:
+        subprocess.run([*manage, "shell", "-c", "\n".join(shell_lines)], cwd=ROOT, env=env, check=True, timeout=60)
+    return url
+
+
 @contextlib.contextmanager
 def gunicorn(tmp_path: Path, **env: str):
     """gunicorn with the deploy unit's options (one worker), on a unix socket in tmp_path."""
     sock = tmp_path / "gunicorn.sock"
-    full_env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
-    full_env.update(
+    full_env = served_env(
         DEBUG="0",
         SECRET_KEY="served-test-" + "k" * 60,
         ALLOWED_HOSTS=HOST,
