@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -74,7 +75,10 @@ class Served:
         try:
             conn.request(method, path, body=body, headers={"Host": HOST, **(headers or {})})
             response = conn.getresponse()
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read().decode()
+            headers = {k.lower(): v for k, v in response.getheaders()}
+            if "set-cookie" in headers:  # one line each, kept apart (an expiry date holds a comma)
+                headers["set-cookie"] = "\n".join(response.headers.get_all("Set-Cookie"))
+            return response.status, headers, response.read().decode()
         finally:
             conn.close()
 
@@ -87,6 +91,45 @@ class Served:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+class Browser:
+    """One client behind nginx (X-Forwarded-Proto https, its address in X-Forwarded-For when
+    given), with its own cookies and CSRF token, as a browser keeps them."""
+
+    def __init__(self, served: Served, address: str | None = None):
+        self.served = served
+        self.headers = {"X-Forwarded-Proto": "https", "Origin": f"https://{HOST}"}
+        if address:
+            self.headers["X-Forwarded-For"] = address
+        self.cookies: dict[str, str] = {}
+        status, _, body = self.get("/accounts/login/")
+        assert status == 200, body[:500]
+        self.token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+
+    def _keep(self, headers: dict) -> None:
+        for cookie in headers.get("set-cookie", "").splitlines():
+            name, _, rest = cookie.partition("=")
+            self.cookies[name.strip()] = rest.split(";")[0]
+        if "csrftoken" in self.cookies:
+            self.token = self.cookies["csrftoken"]
+
+    def _headers(self) -> dict:
+        return {**self.headers, "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+
+    def get(self, path: str) -> tuple[int, dict, str]:
+        status, headers, body = self.served.get(path, self._headers())
+        self._keep(headers)
+        return status, headers, body
+
+    def post(self, path: str, form: dict) -> tuple[int, dict, str]:
+        status, headers, body = self.served.post(path, {**form, "csrfmiddlewaretoken": self.token}, self._headers())
+        self._keep(headers)
+        return status, headers, body
+
+    def login(self, username: str, password: str) -> tuple[int, str]:
+        status, _, body = self.post("/accounts/login/", {"username": username, "password": password})
+        return status, body
 
 
 def served_database_url(tmp_path: Path) -> str:

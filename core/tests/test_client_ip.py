@@ -1,16 +1,13 @@
 """The login lockout counts by the client's real address (core/client_ip.py), as deployed:
 gunicorn on a unix socket behind nginx, which writes X-Forwarded-For."""
 
-import re
-
 import pytest
 from django.test import RequestFactory
 
 from core.client_ip import client_ip
-from tests.served import gunicorn, migrated_sqlite
+from tests.served import Browser, gunicorn, migrated_sqlite
 
 PASSWORD = "pass-for-tests-1405"
-NGINX = {"X-Forwarded-Proto": "https", "Origin": "https://tracker.example.ir"}
 
 
 def meta(remote: str, forwarded: str | None = None):
@@ -41,25 +38,6 @@ def test_the_header_is_believed_only_from_a_trusted_proxy(settings):
     assert client_ip(meta("198.51.100.9", "203.0.113.7")) == "198.51.100.9"
 
 
-class Browser:
-    """One client behind nginx: its own cookies and, when given, the address nginx saw."""
-
-    def __init__(self, served, address: str | None):
-        self.served = served
-        self.headers = dict(NGINX)
-        if address:
-            self.headers["X-Forwarded-For"] = address
-        status, headers, body = served.get("/accounts/login/", self.headers)
-        assert status == 200, body[:500]
-        self.cookie = headers["set-cookie"].split(";")[0]
-        self.token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
-
-    def login(self, password: str) -> tuple[int, str]:
-        form = {"username": "staff", "password": password, "csrfmiddlewaretoken": self.token}
-        status, _, body = self.served.post("/accounts/login/", form, {**self.headers, "Cookie": self.cookie})
-        return status, body
-
-
 @pytest.fixture(scope="module")
 def served_site(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("lockout")
@@ -75,27 +53,27 @@ def served_site(tmp_path_factory):
 def test_five_wrong_passwords_lock_that_client_and_only_that_client(served_site):
     attacker = Browser(served_site, "203.0.113.7")
     # given five wrong passwords from one client
-    assert [attacker.login("wrong")[0] for _ in range(5)] == [200, 200, 200, 200, 429]
+    assert [attacker.login("staff", "wrong")[0] for _ in range(5)] == [200, 200, 200, 200, 429]
     # when three more wrong ones and then the right one come from that client
-    assert [attacker.login("wrong")[0] for _ in range(3)] == [429, 429, 429]
-    status, body = attacker.login(PASSWORD)
+    assert [attacker.login("staff", "wrong")[0] for _ in range(3)] == [429, 429, 429]
+    status, body = attacker.login("staff", PASSWORD)
     # then it is refused, in Persian
     assert status == 429
     assert "ورود موقتاً بسته شد" in body and "۱۵ دقیقه" in body
     # and the real user, from another address, still logs in
-    assert Browser(served_site, "198.51.100.20").login(PASSWORD)[0] == 302
+    assert Browser(served_site, "198.51.100.20").login("staff", PASSWORD)[0] == 302
     # while the attacker's address stays locked
-    assert attacker.login(PASSWORD)[0] == 429
+    assert attacker.login("staff", PASSWORD)[0] == 429
 
 
 def test_without_an_address_failures_are_throttled_per_user_name(served_site):
     # given nginx sent no X-Forwarded-For (every peer of the socket looks alike)
     unknown = Browser(served_site, None)
     # when five wrong passwords come and then the right one
-    assert [unknown.login("wrong")[0] for _ in range(5)] == [200, 200, 200, 200, 429]
-    status, body = unknown.login(PASSWORD)
+    assert [unknown.login("staff", "wrong")[0] for _ in range(5)] == [200, 200, 200, 200, 429]
+    status, body = unknown.login("staff", PASSWORD)
     # then the right one waits a minute (a throttle), not the quarter of an hour of a lock
     assert status == 429
     assert "ورود موقتاً بسته شد" in body and "۱ دقیقه" in body
     # and a client whose address is known is not shut out by it
-    assert Browser(served_site, "198.51.100.21").login(PASSWORD)[0] == 302
+    assert Browser(served_site, "198.51.100.21").login("staff", PASSWORD)[0] == 302
