@@ -307,9 +307,13 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# Upload limits: evidence files up to 5 MB; a form post up to 12 MB.
+# Upload limits, one number: a post (an import file, a form) up to UPLOAD_MAX_MB; evidence
+# files up to 5 MB. nginx's client_max_body_size (docs/deploy.md) is this plus 1 MB for the
+# form around a file, so an oversized file reaches the app and is refused in Persian.
+UPLOAD_MAX_MB = 12
+UPLOAD_MAX_BYTES = UPLOAD_MAX_MB * 1024 * 1024
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Everything to stderr (the journal under systemd): one JSON object a line with
