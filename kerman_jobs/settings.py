@@ -94,12 +94,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's SessionMiddleware, except that a background poll does not push the idle deadline.
+    "core.sessions.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # @require_POST's empty 405 becomes a Persian page (Django has no handler405).
+    "core.http_errors.PersianMethodNotAllowedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must be last: it inspects the outcome of authentication.
@@ -262,7 +265,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "axes_locked_out.html"
 
 # Idle timeout: every request pushes the expiry forward, so a session ends after
-# SESSION_IDLE_MINUTES without a request (and when the browser closes).
+# SESSION_IDLE_MINUTES without a request (and when the browser closes). Not the reports
+# page's status polling (header X-Background-Poll: 1, core.sessions.IdleSessionMiddleware):
+# an open tab is not a person at work.
 SESSION_COOKIE_AGE = 60 * int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 SESSION_SAVE_EVERY_REQUEST = True
 # Sessions stay in the database (no Redis needed); a lost database gives a 500, not a 400.
