@@ -55,7 +55,7 @@ def database_ok() -> bool:
 def cache_ok() -> bool:
     """A value written and read back. The Redis cache is tolerant (core/cache.py): while Redis
     is down it answers "nothing cached" instead of raising, so a lost value is the sign. Its
-    own socket timeouts (0.5 s, settings.CACHES) bound the wait."""
+    own socket timeouts (REDIS_TIMEOUT_SECONDS, settings.CACHES) bound the wait."""
     key, value = f"healthz:{uuid.uuid4().hex}", "ok"
     try:
         cache.set(key, value, 10)

@@ -94,12 +94,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's SessionMiddleware, except that a background poll does not push the idle deadline.
+    "core.sessions.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # @require_POST's empty 405 becomes a Persian page (Django has no handler405).
+    "core.http_errors.PersianMethodNotAllowedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must be last: it inspects the outcome of authentication.
@@ -185,8 +188,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Redis redelivers a task whose worker died (acks late) after this many seconds.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
+# A Redis that hangs (stopped, not gone) accepts connections and never answers: without
+# timeouts a publish (a report request) waits until gunicorn kills the worker. With them it
+# gives up after about a second, retried once, and the report stays «در صف» for the sweep.
+REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "1"))
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis redelivers a task whose worker died (acks late) after this many seconds.
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "socket_timeout": REDIS_TIMEOUT_SECONDS,
+    "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+}
 
 # Deadline reports (reports/): drafts this many days before a deadline, the final pack
 # on the day. A build still "running" after REPORT_STALE_SECONDS is presumed dead (its
@@ -210,7 +223,7 @@ if REDIS_URL:
             "BACKEND": "core.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kerman_jobs",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS},
         }
     }
 else:
@@ -235,15 +248,26 @@ if os.environ.get("EMAIL_FILE_PATH"):  # for EMAIL_BACKEND=django.core.mail.back
 ADMINS = env_addresses("ADMINS")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL") or DEFAULT_FROM_EMAIL
 
-# Failed-login throttling: five tries, then a cool-off.
+# Failed-login throttling: five tries, then a cool-off, counted per user name and client
+# address (core/client_ip.py). The address comes from X-Forwarded-For as written by the proxy:
+# TRUSTED_PROXY_COUNT proxies stand in front (1: nginx, docs/deploy.md; 0: none, the peer is
+# the client), and the header is believed only from a unix-socket peer or an address in
+# TRUSTED_PROXIES (a proxy that reaches gunicorn over TCP, e.g. 127.0.0.1). Where the address
+# is unknown, those clients share a count per user name with a one-minute cool-off: a
+# throttle, not a lock.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.25  # hours
+AXES_COOLOFF_TIME = "core.client_ip.lockout_cooloff"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "axes_locked_out.html"
 
 # Idle timeout: every request pushes the expiry forward, so a session ends after
-# SESSION_IDLE_MINUTES without a request (and when the browser closes).
+# SESSION_IDLE_MINUTES without a request (and when the browser closes). Not the reports
+# page's status polling (header X-Background-Poll: 1, core.sessions.IdleSessionMiddleware):
+# an open tab is not a person at work.
 SESSION_COOKIE_AGE = 60 * int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 SESSION_SAVE_EVERY_REQUEST = True
 # Sessions stay in the database (no Redis needed); a lost database gives a 500, not a 400.
@@ -288,9 +312,13 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# Upload limits: evidence files up to 5 MB; a form post up to 12 MB.
+# Upload limits, one number: a post (an import file, a form) up to UPLOAD_MAX_MB; evidence
+# files up to 5 MB. nginx's client_max_body_size (docs/deploy.md) is this plus 1 MB for the
+# form around a file, so an oversized file reaches the app and is refused in Persian.
+UPLOAD_MAX_MB = 12
+UPLOAD_MAX_BYTES = UPLOAD_MAX_MB * 1024 * 1024
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Everything to stderr (the journal under systemd): one JSON object a line with

@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
@@ -38,7 +39,8 @@ from .models import HomeBusiness
 from .selectors import owner_registrations
 from .services import owner_code_fields
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+# The site's one upload limit (settings.UPLOAD_MAX_BYTES, and nginx's in docs/deploy.md).
+MAX_FILE_BYTES = settings.UPLOAD_MAX_BYTES
 BATCH_SIZE = 2000
 # SQLite allows ~32k parameters a statement; stay far below in `IN (...)` lookups.
 LOOKUP_CHUNK = 2000

@@ -6,6 +6,7 @@ never from a public media URL.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +27,7 @@ BROKER_DOWN = (
     "و ساخت آن هنوز شروع نشده است. درخواست شما محفوظ است و به محض برقراری دوباره، خودکار ساخته می‌شود؛ "
     "لازم نیست دوباره درخواست دهید."
 )
+SESSION_ENDED = "نشست شما به پایان رسیده است؛ برای دیدن وضعیت گزارش‌ها دوباره وارد شوید."
 FORMATS = {
     "pdf": ("pdf", "application/pdf"),
     "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -95,10 +97,13 @@ def report_retry(request, pk: int):
     return redirect(f"{reverse('reports:list')}#report-{report.pk}")
 
 
-@login_required
 @require_GET
 def report_status(request):
-    """{"reports": [...]} for the ids asked (?ids=3,4), limited to those the user may see."""
+    """{"reports": [...]} for the ids asked (?ids=3,4), limited to those the user may see.
+    Asked by a script, not a person: a session that has ended gets 401 with a Persian word,
+    not a redirect to the login page that the script would read as JSON."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": SESSION_ENDED, "login_url": settings.LOGIN_URL}, status=401)
     ids = []
     for part in request.GET.get("ids", "").split(","):
         if part.strip().isdigit():

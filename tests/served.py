@@ -8,10 +8,12 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,11 +63,22 @@ class Served:
 
     def get(self, path: str, headers: dict | None = None) -> tuple[int, dict, str]:
         """One GET with a hard timeout: a hung worker fails the test instead of hanging it."""
+        return self.request("GET", path, headers=headers)
+
+    def post(self, path: str, form: dict, headers: dict | None = None) -> tuple[int, dict, str]:
+        body = urllib.parse.urlencode(form)
+        form_headers = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
+        return self.request("POST", path, body=body, headers=form_headers)
+
+    def request(self, method: str, path: str, body: str | None = None, headers: dict | None = None):
         conn = UnixHTTPConnection(self.socket, REQUEST_TIMEOUT)
         try:
-            conn.request("GET", path, headers={"Host": HOST, **(headers or {})})
+            conn.request(method, path, body=body, headers={"Host": HOST, **(headers or {})})
             response = conn.getresponse()
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read().decode()
+            headers = {k.lower(): v for k, v in response.getheaders()}
+            if "set-cookie" in headers:  # one line each, kept apart (an expiry date holds a comma)
+                headers["set-cookie"] = "\n".join(response.headers.get_all("Set-Cookie"))
+            return response.status, headers, response.read().decode()
         finally:
             conn.close()
 
@@ -78,6 +91,45 @@ class Served:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+class Browser:
+    """One client behind nginx (X-Forwarded-Proto https, its address in X-Forwarded-For when
+    given), with its own cookies and CSRF token, as a browser keeps them."""
+
+    def __init__(self, served: Served, address: str | None = None):
+        self.served = served
+        self.headers = {"X-Forwarded-Proto": "https", "Origin": f"https://{HOST}"}
+        if address:
+            self.headers["X-Forwarded-For"] = address
+        self.cookies: dict[str, str] = {}
+        status, _, body = self.get("/accounts/login/")
+        assert status == 200, body[:500]
+        self.token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+
+    def _keep(self, headers: dict) -> None:
+        for cookie in headers.get("set-cookie", "").splitlines():
+            name, _, rest = cookie.partition("=")
+            self.cookies[name.strip()] = rest.split(";")[0]
+        if "csrftoken" in self.cookies:
+            self.token = self.cookies["csrftoken"]
+
+    def _headers(self) -> dict:
+        return {**self.headers, "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+
+    def get(self, path: str) -> tuple[int, dict, str]:
+        status, headers, body = self.served.get(path, self._headers())
+        self._keep(headers)
+        return status, headers, body
+
+    def post(self, path: str, form: dict) -> tuple[int, dict, str]:
+        status, headers, body = self.served.post(path, {**form, "csrfmiddlewaretoken": self.token}, self._headers())
+        self._keep(headers)
+        return status, headers, body
+
+    def login(self, username: str, password: str) -> tuple[int, str]:
+        status, _, body = self.post("/accounts/login/", {"username": username, "password": password})
+        return status, body
 
 
 def served_database_url(tmp_path: Path) -> str:
@@ -95,12 +147,30 @@ def served_redis_env() -> dict:
     return {"REDIS_URL": settings.REDIS_URL} if settings.REDIS_URL else {}
 
 
+def served_env(**env: str) -> dict:
+    """The environment of a served process: this one's, less what each test must set itself."""
+    full_env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+    full_env.update(env)
+    return full_env
+
+
+def migrated_sqlite(tmp_path: Path, *shell_lines: str) -> str:
+    """A SQLite file of its own with every migration applied, and then `shell_lines` run in it
+    (e.g. creating a user): for a served site that needs rows when the test run is on SQLite."""
+    url = f"sqlite:///{tmp_path / 'served-migrated.sqlite3'}"
+    manage = [sys.executable, "manage.py"]
+    env = served_env(DATABASE_URL=url)
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=300)
+    if shell_lines:
+        subprocess.run([*manage, "shell", "-c", "\n".join(shell_lines)], cwd=ROOT, env=env, check=True, timeout=60)
+    return url
+
+
 @contextlib.contextmanager
 def gunicorn(tmp_path: Path, **env: str):
     """gunicorn with the deploy unit's options (one worker), on a unix socket in tmp_path."""
     sock = tmp_path / "gunicorn.sock"
-    full_env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
-    full_env.update(
+    full_env = served_env(
         DEBUG="0",
         SECRET_KEY="served-test-" + "k" * 60,
         ALLOWED_HOSTS=HOST,

@@ -62,3 +62,44 @@ def test_page_shows_a_report_going_from_pending_to_ready(live_server, client, of
 
     assert Report.objects.get(pk=report.pk).status == "ready"
     assert not [p for p in problems if re.search("Content Security Policy|Refused", p)], problems
+
+
+def test_page_stops_polling_and_says_so_when_the_session_ends(live_server, client, official, monkeypatch):
+    from django.contrib.sessions.models import Session
+    from playwright.sync_api import expect, sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    report = services.report_create(actor=official, kind="credits")
+    client.force_login(official)
+    session = client.cookies["sessionid"].value
+    polls: list[tuple[int, str | None]] = []
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="fa-IR")
+        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+        page = context.new_page()
+        page.on(
+            "response",
+            lambda r: (
+                polls.append((r.status, r.request.headers.get("x-background-poll")))
+                if "/reports/status/" in r.url
+                else None
+            ),
+        )
+        page.goto(live_server.url + "/reports/")
+        expect(page.locator(f"#report-{report.pk} [data-role=badge]")).to_have_text("در صف")
+        page.wait_for_timeout(2500)
+        # given the page has polled, marked as a background poll
+        assert polls and polls[0] == (200, "1")
+        # when the session ends (idle deadline passed)
+        Session.objects.all().delete()
+        # then the next poll gets 401, the page says so in Persian, and the polling stops
+        expect(
+            page.get_by_text("نشست شما به پایان رسیده است؛ برای دیدن وضعیت گزارش‌ها دوباره وارد شوید.")
+        ).to_be_visible(timeout=10_000)
+        page.wait_for_timeout(4500)
+        assert [status for status, _ in polls].count(401) == 1
+        assert polls[-1][0] == 401
+        browser.close()
+        connections.close_all()

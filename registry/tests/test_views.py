@@ -3,6 +3,8 @@ other_staff reports on nothing; the official sees everything and enters nothing.
 
 import csv
 import io
+import re
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -307,6 +309,29 @@ def test_import_page_saves_a_valid_file_and_says_how_many(client, staff, commitm
     assert response.redirect_chain == [(reverse("registry:list"), 302)]
     assert "۱٬۲۰۰ کسب‌وکار از فایل «bank.csv» ثبت شد." in response.content.decode()
     assert HomeBusiness.objects.count() == 1200
+
+
+def test_import_page_refuses_a_file_over_the_one_upload_limit_in_persian(client, staff):
+    # given a file one byte over the site's upload limit (12 MB, as nginx lets through)
+    login(client, staff)
+    upload = SimpleUploadedFile("bank.csv", b"a" * (12 * 1024 * 1024 + 1))
+    # when it is imported
+    response = client.post(reverse("registry:import"), {"file": upload})
+    # then the app refuses it, with the same number nginx and Django are told
+    assert response.status_code == 200
+    assert "حجم فایل بیش از ۱۲ مگابایت است" in response.content.decode()
+    assert HomeBusiness.objects.count() == 0
+
+
+def test_nginx_django_and_the_import_state_one_upload_limit(settings):
+    from registry import imports
+
+    deploy = (Path(__file__).resolve().parents[2] / "docs" / "deploy.md").read_text()
+    nginx_mb = int(re.search(r"client_max_body_size (\d+)m;", deploy).group(1))
+    assert imports.MAX_FILE_BYTES == settings.UPLOAD_MAX_BYTES == settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    assert settings.UPLOAD_MAX_BYTES == 12 * 1024 * 1024
+    # nginx allows the file plus 1 MB of form around it, so the app is the one that answers
+    assert nginx_mb == settings.UPLOAD_MAX_MB + 1
 
 
 # ---------------------------------------------------------------- export

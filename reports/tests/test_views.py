@@ -127,3 +127,20 @@ def test_page_has_no_inline_script_or_style(client, official, built):
     page = client.get(reverse("reports:list")).content.decode()
     assert "<script>" not in page and "style=" not in page
     assert "/static/js/reports.js" in page
+
+
+def test_status_answers_an_anonymous_caller_with_401_json_in_persian(client, official):
+    # given a report, and a caller whose session has ended
+    report = Report.objects.create(kind="credits", requested_by=official)
+    # when the page's script polls
+    response = client.get(f"/reports/status/?ids={report.pk}", HTTP_ACCEPT="application/json")
+    # then it gets 401 as JSON with a Persian word, not a redirect to the login page
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "error": "نشست شما به پایان رسیده است؛ برای دیدن وضعیت گزارش‌ها دوباره وارد شوید.",
+        "login_url": "/accounts/login/",
+    }
+    # and nothing about the report was told or changed
+    report.refresh_from_db()
+    assert report.status == Report.Status.PENDING

@@ -51,14 +51,33 @@
     }
   }
 
+  // A session that has ended (401) stops the polling and says so; the poll itself never
+  // keeps a session alive (X-Background-Poll, core/sessions.py).
+  var ended = false;
+
+  function sessionEnded(data) {
+    ended = true;
+    var note = document.createElement("p");
+    note.className = "msg msg-warning";
+    note.setAttribute("role", "status");
+    note.textContent = data.error;
+    root.parentNode.insertBefore(note, root);
+  }
+
   function poll() {
     var ids = waiting();
     if (!ids.length) return;
-    fetch(url + "?ids=" + ids.join(","), { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) { return r.ok ? r.json() : { reports: [] }; })
+    fetch(url + "?ids=" + ids.join(","), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-Background-Poll": "1" }
+    })
+      .then(function (r) {
+        if (r.status === 401) return r.json().then(function (data) { sessionEnded(data); return { reports: [] }; });
+        return r.ok ? r.json() : { reports: [] };
+      })
       .then(function (data) { data.reports.forEach(update); })
       .catch(function () {})
-      .then(function () { window.setTimeout(poll, POLL_MS); });
+      .then(function () { if (!ended) window.setTimeout(poll, POLL_MS); });
   }
 
   window.setTimeout(poll, POLL_MS);
