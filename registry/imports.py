@@ -283,12 +283,11 @@ def _parse_row(cells: dict[str, str], raw_start, lookups: _Lookups, today) -> tu
     if not commitment_text:
         problems.append(("commitment", "تعهد خالی است؛ شناسه یا عنوان دقیق تعهد را بنویسید."))
     else:
-        as_number = persian.to_ascii_digits(commitment_text)
-        matches = (
-            [lookups.commitments_by_id[int(as_number)]]
-            if as_number.isdigit() and int(as_number) in lookups.commitments_by_id
-            else lookups.commitments_by_title.get(match_key(commitment_text), [])
-        )
+        try:
+            by_id = lookups.commitments_by_id.get(persian.parse_int(commitment_text))
+        except persian.PersianValueError:
+            by_id = None  # not a number: a title
+        matches = [by_id] if by_id else lookups.commitments_by_title.get(match_key(commitment_text), [])
         if len(matches) > 1:
             problems.append(
                 ("commitment", f"چند تعهد با عنوان «{commitment_text}» هست؛ به‌جای عنوان، شناسهٔ عددی تعهد را بنویسید.")
