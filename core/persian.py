@@ -212,6 +212,18 @@ def check_jalali_year(year: int, shown: str = "") -> None:
         )
 
 
+def check_date_in_range(value: datetime.date) -> datetime.date:
+    """A Gregorian date held to the Jalali years a typed date may have (check_jalali_year)."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    try:
+        year = to_jalali(value).year
+    except (ValueError, OverflowError):  # before the Jalali calendar's year 1
+        year = 0
+    check_jalali_year(year, shown=f"تاریخ میلادی {persian_digits(value.isoformat().replace('-', '/'))}")
+    return value
+
+
 def make_jalali_date(year: int, month: int, day: int) -> datetime.date:
     """A Gregorian date from Jalali parts, with a Persian message for impossible dates."""
     if not 1 <= month <= 12:

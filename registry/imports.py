@@ -319,8 +319,12 @@ def _parse_row(cells: dict[str, str], raw_start, lookups: _Lookups, today) -> tu
     start_text = cells.get("started_on", "")
     values["started_on"] = None
     if isinstance(raw_start, datetime.datetime | datetime.date):
-        # A real date cell in Excel is Gregorian by nature.
-        values["started_on"] = raw_start.date() if isinstance(raw_start, datetime.datetime) else raw_start
+        # A real date cell in Excel is Gregorian by nature; it gets the same year range
+        # as a typed Jalali date (core.persian.check_jalali_year).
+        try:
+            values["started_on"] = persian.check_date_in_range(raw_start)
+        except persian.PersianValueError as exc:
+            problems.append(("started_on", str(exc)))
     elif not start_text:
         problems.append(("started_on", "تاریخ شروع خالی است؛ به شکل ۱۴۰۴/۰۱/۱۰ بنویسید."))
     else:

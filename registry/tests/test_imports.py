@@ -260,6 +260,26 @@ def test_an_excel_date_cell_is_read_as_the_gregorian_date_it_is(staff, commitmen
     assert HomeBusiness.objects.get().started_on == datetime.date(2025, 3, 30)
 
 
+def test_an_excel_date_cell_outside_the_jalali_years_is_refused_by_row(staff, commitment, places):
+    upload = xlsx(
+        [
+            ["A-1", commitment.title, "کرمان", "صنایع دستی", datetime.datetime(2025, 3, 30), 1, 0],
+            ["A-2", commitment.title, "کرمان", "صنایع دستی", datetime.datetime(1900, 1, 1), 1, 0],
+        ]
+    )
+
+    result = imports.import_businesses(actor=staff, upload=upload)
+
+    assert errors_of(result) == [
+        (
+            3,
+            "تاریخ شروع",
+            "تاریخ میلادی ۱۹۰۰/۰۱/۰۱ پذیرفته نیست؛ سال شمسی باید بین ۱۳۰۰ و ۱۵۰۰ باشد، مثل ۱۴۰۵.",
+        )
+    ]
+    assert HomeBusiness.objects.count() == 0
+
+
 def test_a_future_start_is_refused(staff, commitment, places):
     upload = xlsx([["A-1", commitment.title, "کرمان", "صنایع دستی", "1499/01/01", 1, 0]])
 
