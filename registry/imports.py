@@ -201,6 +201,13 @@ def _csv_rows(content: bytes) -> Iterator[list[str]]:
             "نویسه‌های این فایل CSV با UTF-8 ذخیره نشده‌اند (احتمالاً با کدگذاری ویندوز عربی/فارسی)؛ "
             "فایل را در اکسل باز کنید و از «Save As» قالب «CSV UTF-8 (Comma delimited)» را انتخاب کنید، یا همان فایل xlsx را وارد کنید."
         ) from exc
+    if "\x00" in text:
+        # Anywhere, not only in the first kilobytes read_rows looks at: PostgreSQL refuses
+        # a NUL in text (a 500) and SQLite would store it.
+        raise FileProblem(
+            "این فایل CSV نویسهٔ تهی (NUL) دارد و متن سالم نیست؛ فایل را در اکسل باز کنید و دوباره "
+            "با قالب «CSV UTF-8» یا xlsx ذخیره کنید."
+        )
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count) if first_line else ","
     yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -245,6 +245,25 @@ def test_files_that_are_neither_xlsx_nor_csv_are_refused(staff, content, words):
     assert HomeBusiness.objects.count() == 0
 
 
+def test_a_nul_byte_anywhere_in_a_csv_is_refused_and_nothing_is_written(staff, commitment, places):
+    lines = [",".join(HEADER)] + [f"N-{i},{commitment.title},کرمان,صنایع دستی,1404/01/10,1,0" for i in range(2000)]
+    content = "\n".join(lines).encode()
+    assert len(content) > 100_001
+    content = content[:100_000] + b"\x00" + content[100_000:]
+
+    result = imports.import_businesses(actor=staff, upload=io.BytesIO(content))
+
+    assert errors_of(result) == [
+        (
+            None,
+            "",
+            "این فایل CSV نویسهٔ تهی (NUL) دارد و متن سالم نیست؛ فایل را در اکسل باز کنید و دوباره "
+            "با قالب «CSV UTF-8» یا xlsx ذخیره کنید.",
+        )
+    ]
+    assert HomeBusiness.objects.count() == 0
+
+
 def test_a_file_over_the_size_limit_is_refused(staff, monkeypatch):
     monkeypatch.setattr(imports, "MAX_FILE_BYTES", 100)
 
