@@ -97,6 +97,13 @@ def parse_int(value: str | int) -> int:
     return int(text)
 
 
+def normalize_code(value: str) -> str:
+    """A reference code as it is stored and compared: no invisible characters, ASCII
+    digits, Persian letters, one letter case. «ab-12», «AB\u200c-12», «\u200eAB-12» and
+    «AB-۱۲» are all «AB-12», so a business cannot be registered twice by a look-alike."""
+    return to_ascii_digits(normalize_letters(strip_format_chars(str(value)))).upper().strip()
+
+
 def parse_decimal(value: str) -> Decimal:
     text = normalize_number_text(value)
     try:

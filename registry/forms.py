@@ -32,7 +32,7 @@ class BusinessForm(forms.Form):
         self.fields["commitment"].queryset = commitments
 
     def clean_reference_code(self):
-        return persian.to_ascii_digits(self.cleaned_data["reference_code"]).strip()
+        return persian.normalize_code(self.cleaned_data["reference_code"])
 
 
 class CheckForm(forms.Form):

@@ -276,7 +276,7 @@ def _parse_row(cells: dict[str, str], raw_start, lookups: _Lookups, today) -> tu
     values: dict = {}
     problems: list[tuple[str, str]] = []
 
-    code = persian.to_ascii_digits(cells.get("reference_code", ""))
+    code = persian.normalize_code(cells.get("reference_code", ""))
     if not code:
         problems.append(("reference_code", "کد پیگیری خالی است؛ هر کسب‌وکار کد پیگیری یکتای خود را لازم دارد."))
     elif len(code) > MAX_CODE_LENGTH:

@@ -207,6 +207,25 @@ def test_a_code_already_registered_is_refused(staff, commitment, places):
     assert HomeBusiness.objects.count() == 1
 
 
+def test_look_alike_codes_are_one_business_in_the_file_and_against_the_database(staff, commitment, places):
+    f.HomeBusinessFactory(reference_code="OLD-1", commitment=commitment)
+    rows = [
+        [code, commitment.title, "کرمان", "صنایع دستی", "1404/01/10", 1, 0]
+        for code in ("AB-12", "ab-12", "AB\u200c-12", "\u200eAB-12", "old-\u200b1")
+    ]
+
+    result = imports.import_businesses(actor=staff, upload=xlsx(rows))
+
+    twice = "کد پیگیری «AB-12» تکراری است؛ در ردیف ۲ همین فایل هم آمده است."
+    assert errors_of(result) == [
+        (3, "کد پیگیری", twice),
+        (4, "کد پیگیری", twice),
+        (5, "کد پیگیری", twice),
+        (6, "کد پیگیری", "کد پیگیری «OLD-1» پیش‌تر در سامانه ثبت شده است؛ ردیف تکراری را از فایل حذف کنید."),
+    ]
+    assert list(HomeBusiness.objects.values_list("reference_code", flat=True)) == ["OLD-1"]
+
+
 def test_an_official_reports_on_no_commitment_so_imports_nothing(official, commitment, places):
     upload = xlsx([["A-1", commitment.title, "کرمان", "صنایع دستی", "1404/01/10", 1, 0]])
 

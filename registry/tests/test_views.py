@@ -419,3 +419,32 @@ def test_only_reporters_are_offered_registering_and_importing(client, official, 
     client.force_login(staff)
     html = client.get(reverse(name)).content.decode()
     assert f'href="{create}"' in html and f'href="{upload}"' in html
+
+
+# The same code to a person: case, a ZWNJ, a left-to-right mark, Persian digits.
+LOOK_ALIKES = ["ab-12", "AB\u200c-12", "\u200eAB-12", "AB-۱۲", "\ufeffAb\u2060-12\u200b"]
+
+
+@pytest.mark.parametrize("code", LOOK_ALIKES)
+def test_a_look_alike_of_a_registered_code_is_refused_in_persian(client, staff, commitment, places, code):
+    # given «AB-12» registered
+    f.HomeBusinessFactory(commitment=commitment, reference_code="AB-12")
+    login(client, staff)
+
+    # when staff registers it again, spelled so that it looks the same
+    response = client.post(
+        reverse("registry:create"),
+        {
+            "commitment": commitment.pk,
+            "reference_code": code,
+            "county": places[0].pk,
+            "sector": places[1].pk,
+            "started_on": "1404/01/10",
+            "jobs": "2",
+        },
+    )
+
+    # then the form says so and nothing is written: its jobs are not counted twice
+    assert response.status_code == 200
+    assert response.context["form"].errors["reference_code"] == ["کسب‌وکار خانگی با این کد پیگیری از قبل موجود است."]
+    assert list(HomeBusiness.objects.values_list("reference_code", flat=True)) == ["AB-12"]
