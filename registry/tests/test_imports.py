@@ -374,7 +374,7 @@ def registered(staff, commitment, places):
         started_on=J(1403, 12, 30),
         loan_amount=987_654_321,
     )
-    f.HomeBusinessFactory(commitment=commitment, reference_code="@bank", county=county, sector=sector)
+    f.HomeBusinessFactory(commitment=commitment, reference_code="@BANK", county=county, sector=sector)
     return _snapshot()
 
 
