@@ -416,7 +416,7 @@ def test_the_csv_export_starts_with_a_bom_and_guards_formulas(registered):
     text = "".join(exports.export_csv_chunks(HomeBusiness.objects.all()))
 
     assert text.startswith("\ufeffکد پیگیری,تعهد,")
-    assert "'=1+2," in text and "'@bank," in text
+    assert "'=1+2," in text and "'@BANK," in text
 
 
 # ---------------------------------------------------------------- the owner's national code
