@@ -8,7 +8,7 @@ from core import persian
 from core.fields import JalaliDateField, NationalCodeField, PersianCharField, PersianIntegerField
 from programs.models import County, Sector
 
-from .imports import MAX_FILE_BYTES
+from .import_files import MAX_FILE_BYTES
 from .models import ContinuityCheck
 
 

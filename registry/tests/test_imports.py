@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from core.persian import make_jalali_date as J
-from registry import exports, imports
+from registry import exports, import_files, imports
 from registry.models import HomeBusiness
 from tests import factories as f
 
@@ -284,7 +284,7 @@ def test_a_nul_byte_anywhere_in_a_csv_is_refused_and_nothing_is_written(staff, c
 
 
 def test_a_file_over_the_size_limit_is_refused(staff, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(import_files, "MAX_FILE_BYTES", 100)
 
     result = imports.import_businesses(actor=staff, upload=io.BytesIO(b"a" * 101))
 
