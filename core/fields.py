@@ -42,6 +42,8 @@ class JalaliDateField(forms.Field):
         super().__init__(**kwargs)
 
     def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
         if value in self.empty_values:
             return None
         if isinstance(value, datetime.datetime):
@@ -111,9 +113,13 @@ class PersianIntegerField(forms.IntegerField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        if isinstance(value, str):
-            value = persian.normalize_number_text(value)
-        return super().to_python(value)
+        if isinstance(value, str) and not persian.normalize_number_text(value):
+            return None  # spaces or separators only: as blank as ""
+        # core.persian.parse_int, not int(): «²», «①» and 5,000 digits are form errors.
+        try:
+            return persian.parse_int(value)
+        except persian.PersianValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
     def widget_attrs(self, widget):
         # IntegerField would add min/max/step, which only make sense on type=number.

@@ -8,6 +8,7 @@ in the project should do these conversions by hand.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 import jdatetime
@@ -47,30 +48,60 @@ class PersianValueError(ValueError):
     """A value a user typed that cannot be understood; the message is Persian."""
 
 
+# Longer than any number a column holds (a bigint has 19 digits), far shorter than the
+# 4,300 digits past which int() refuses: the length is checked before int() runs.
+MAX_NUMBER_DIGITS = 30
+# What a pasted value may carry around its digits without meaning anything.
+_NUMBER_JUNK = str.maketrans({c: None for c in (THOUSAND_SEPARATOR, ",", "،", " ", "\xa0", "_")})
+
+
 def to_ascii_digits(value: str) -> str:
     """Turn Persian and Arabic-Indic digits into ASCII, leaving everything else."""
     return value.translate(_TO_ASCII)
 
 
+def strip_format_chars(value: str) -> str:
+    """Drop the invisible characters (Unicode category Cf: ZWNJ, ZWSP, word joiner, LRM/RLM,
+    BOM, bidi isolates …) that make two texts look the same and compare different."""
+    return "".join(c for c in value if unicodedata.category(c) != "Cf")
+
+
+def is_ascii_number(text: str) -> bool:
+    """Only 0–9, and not too many of them for int(). `str.isdigit()` also accepts «²» and
+    «①», and `isdecimal()` accepts «𝟙» and other scripts' digits; none of them is what a
+    user of this site types, so both are refused here rather than half-read by int()."""
+    return 0 < len(text) <= MAX_NUMBER_DIGITS and text.isascii() and text.isdecimal()
+
+
 def normalize_number_text(value: str) -> str:
-    """«۱۲٬۵۰۰٬۰۰۰» → «12500000»; «۲٫۵» → «2.5». Drops group separators and spaces."""
-    text = to_ascii_digits(str(value)).replace(DECIMAL_SEPARATOR, ".")
-    for junk in (THOUSAND_SEPARATOR, ",", "،", " ", "\u200c", "\u200f", "\u200e", "\xa0", "_"):
-        text = text.replace(junk, "")
-    return text.strip()
+    """«۱۲٬۵۰۰٬۰۰۰» → «12500000»; «۲٫۵» → «2.5». Drops group separators, spaces and
+    invisible characters."""
+    text = to_ascii_digits(strip_format_chars(str(value))).replace(DECIMAL_SEPARATOR, ".")
+    return text.translate(_NUMBER_JUNK).strip()
 
 
 def parse_int(value: str | int) -> int:
-    """An integer from any of the three digit scripts, with or without separators."""
+    """An integer from any of the three digit scripts, with or without separators.
+
+    The one place text becomes an integer: anything else is a PersianValueError, never
+    a bare ValueError (which would be a 500 wherever a caller forgot to catch it)."""
     if isinstance(value, int):
         return value
     text = normalize_number_text(value)
     if text.startswith("+"):
         text = text[1:]
     digits = text[1:] if text.startswith("-") else text
-    if not digits.isdigit():
-        raise PersianValueError(f"«{value}» عدد صحیح نیست؛ فقط رقم وارد کنید، مثل ۱۲٬۵۰۰.")
+    if not is_ascii_number(digits):
+        shown = str(value) if len(str(value)) <= 40 else str(value)[:40] + "…"
+        raise PersianValueError(f"«{shown}» عدد صحیح نیست؛ فقط رقم وارد کنید، مثل ۱۲٬۵۰۰.")
     return int(text)
+
+
+def normalize_code(value: str) -> str:
+    """A reference code as it is stored and compared: no invisible characters, ASCII
+    digits, Persian letters, one letter case. «ab-12», «AB\u200c-12», «\u200eAB-12» and
+    «AB-۱۲» are all «AB-12», so a business cannot be registered twice by a look-alike."""
+    return to_ascii_digits(normalize_letters(strip_format_chars(str(value)))).upper().strip()
 
 
 def parse_decimal(value: str) -> Decimal:
@@ -173,12 +204,38 @@ def jalali_month_length(year: int, month: int) -> int:
     return 30 if jdatetime.date(year, 1, 1).isleap() else 29
 
 
+JALALI_YEAR_MIN = 1300
+JALALI_YEAR_MAX = 1500
+
+
+def check_jalali_year(year: int, shown: str = "") -> None:
+    """The one range check on dates, for a date typed in Jalali and for a Gregorian date
+    that arrives already made (an Excel date cell): its Jalali year is 1300–1500."""
+    if not JALALI_YEAR_MIN <= year <= JALALI_YEAR_MAX:
+        what = shown or f"سال {persian_digits(year)}"
+        raise PersianValueError(
+            f"{what} پذیرفته نیست؛ سال شمسی باید بین {persian_digits(JALALI_YEAR_MIN)} و "
+            f"{persian_digits(JALALI_YEAR_MAX)} باشد، مثل ۱۴۰۵."
+        )
+
+
+def check_date_in_range(value: datetime.date) -> datetime.date:
+    """A Gregorian date held to the Jalali years a typed date may have (check_jalali_year)."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    try:
+        year = to_jalali(value).year
+    except (ValueError, OverflowError):  # before the Jalali calendar's year 1
+        year = 0
+    check_jalali_year(year, shown=f"تاریخ میلادی {persian_digits(value.isoformat().replace('-', '/'))}")
+    return value
+
+
 def make_jalali_date(year: int, month: int, day: int) -> datetime.date:
     """A Gregorian date from Jalali parts, with a Persian message for impossible dates."""
     if not 1 <= month <= 12:
         raise PersianValueError(f"ماه {persian_digits(month)} وجود ندارد؛ ماه باید بین ۱ و ۱۲ باشد.")
-    if year < 1300 or year > 1500:
-        raise PersianValueError(f"سال {persian_digits(year)} پذیرفته نیست؛ سال شمسی را چهاررقمی وارد کنید، مثل ۱۴۰۵.")
+    check_jalali_year(year)
     length = jalali_month_length(year, month)
     if not 1 <= day <= length:
         if month == 12 and day == 30:
@@ -196,12 +253,13 @@ def parse_jalali_date(value: str) -> datetime.date:
 
     Raises PersianValueError with a message that says what to fix.
     """
-    text = to_ascii_digits(str(value)).strip()
+    text = to_ascii_digits(strip_format_chars(str(value))).strip()
     for sep in ("-", ".", "\\", " "):
         text = text.replace(sep, "/")
     parts = [p for p in text.split("/") if p]
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        raise PersianValueError(f"«{value}» تاریخ شمسی معتبری نیست؛ به شکل ۱۴۰۵/۰۴/۰۵ (سال/ماه/روز) وارد کنید.")
+    if len(parts) != 3 or not all(is_ascii_number(p) and len(p) <= 4 for p in parts):
+        shown = str(value) if len(str(value)) <= 40 else str(value)[:40] + "…"
+        raise PersianValueError(f"«{shown}» تاریخ شمسی معتبری نیست؛ به شکل ۱۴۰۵/۰۴/۰۵ (سال/ماه/روز) وارد کنید.")
     year, month, day = (int(p) for p in parts)
     if year < 100:
         raise PersianValueError(f"«{value}»: سال را چهاررقمی وارد کنید، مثل ۱۴۰۵/۰۴/۰۵.")

@@ -29,6 +29,11 @@ class HomeBusinessAdminForm(forms.ModelForm):
         model = HomeBusiness
         fields = "__all__"
 
+    def clean_reference_code(self):
+        # The same normalisation as the services and the import, before the model form's
+        # unique check, so a look-alike of a registered code is refused here too.
+        return persian.normalize_code(self.cleaned_data["reference_code"])
+
 
 @admin.register(HomeBusiness)
 class HomeBusinessAdmin(PersianAdminMixin, SimpleHistoryAdmin):

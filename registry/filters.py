@@ -34,5 +34,5 @@ class BusinessFilter(django_filters.FilterSet):
         self.form.fields["code"].widget = forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"})
 
     def filter_code(self, queryset, name, value):
-        value = persian.to_ascii_digits(persian.normalize_letters(value))
+        value = persian.normalize_code(value)
         return queryset.filter(reference_code__icontains=value) if value else queryset

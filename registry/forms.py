@@ -8,7 +8,7 @@ from core import persian
 from core.fields import JalaliDateField, NationalCodeField, PersianCharField, PersianIntegerField
 from programs.models import County, Sector
 
-from .imports import MAX_FILE_BYTES
+from .import_files import MAX_FILE_BYTES
 from .models import ContinuityCheck
 
 
@@ -32,7 +32,7 @@ class BusinessForm(forms.Form):
         self.fields["commitment"].queryset = commitments
 
     def clean_reference_code(self):
-        return persian.to_ascii_digits(self.cleaned_data["reference_code"]).strip()
+        return persian.normalize_code(self.cleaned_data["reference_code"])
 
 
 class CheckForm(forms.Form):

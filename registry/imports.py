@@ -3,7 +3,8 @@
 Banks and the chamber keep their lists in spreadsheets. The import reads the whole
 file, checks every row, and writes nothing unless every row is valid; a valid file
 is written in one transaction with a history row per business (who, when, why).
-The web page and `manage.py import_businesses` both call `import_businesses`.
+The web page and `manage.py import_businesses` both call `import_businesses`, so both
+read within the same limits (import_files: size, rows, blank runs, time, listed errors).
 
 The export (exports.py) writes the import's columns but the owner's national code, so
 an exported file imports back unchanged (into a database that does not hold those
@@ -18,14 +19,10 @@ the file) is imported and reported as «تکراری» (ImportResult.flagged).
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
@@ -35,12 +32,12 @@ from commitments.selectors import commitments_reportable_by
 from core import figure_cache, national_code, persian
 from programs.models import County, Sector
 
+from . import import_files
+from .import_files import FileProblem, RowLimits, read_rows, too_many_errors
 from .models import HomeBusiness
 from .selectors import owner_registrations
 from .services import owner_code_fields
 
-# The site's one upload limit (settings.UPLOAD_MAX_BYTES, and nginx's in docs/deploy.md).
-MAX_FILE_BYTES = settings.UPLOAD_MAX_BYTES
 BATCH_SIZE = 2000
 # SQLite allows ~32k parameters a statement; stay far below in `IN (...)` lookups.
 LOOKUP_CHUNK = 2000
@@ -90,6 +87,7 @@ class ImportResult:
     status_ignored: bool = False  # the file had a «وضعیت» column, which is not read
     # Rows imported but «تکراری»: their owner was already registered (registry.owners).
     flagged: list[RowError] = field(default_factory=list)
+    errors_capped: bool = False  # more than import_files.MAX_ERRORS: the list stops there
 
     @property
     def ok(self) -> bool:
@@ -104,10 +102,6 @@ class ImportResult:
             "ستون «وضعیت» فایل خوانده نشد: وضعیت فقط از پایش استمرار می‌آید و کسب‌وکارهای تازه "
             "تا نخستین پایششان «پایش‌نشده»اند."
         )
-
-
-class FileProblem(Exception):
-    """The file as a whole cannot be read; the message is Persian and says what to do."""
 
 
 # ---------------------------------------------------------------- normalising cell values
@@ -142,83 +136,6 @@ def guard_formula(text: str) -> str:
     # CSV has no cell types: Excel would run «=…» as a formula. The apostrophe makes it
     # text, and cell_text() removes it on import, so the round trip is unchanged.
     return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-# ---------------------------------------------------------------- reading files
-
-
-def _read_limited(upload) -> bytes:
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_FILE_BYTES:
-        raise FileProblem(_too_big())
-    content = upload.read(MAX_FILE_BYTES + 1)
-    if len(content) > MAX_FILE_BYTES:
-        raise FileProblem(_too_big())
-    if not content.strip():
-        raise FileProblem("فایل خالی است؛ فایلی با سطر عنوان ستون‌ها و دست‌کم یک ردیف داده انتخاب کنید.")
-    return content
-
-
-def _too_big() -> str:
-    return (
-        f"حجم فایل بیش از {persian.format_number(MAX_FILE_BYTES // (1024 * 1024))} مگابایت است؛ "
-        "فهرست را در چند فایل کوچک‌تر جدا کنید و هر کدام را جداگانه وارد کنید."
-    )
-
-
-def _is_xlsx(content: bytes) -> bool:
-    if not content.startswith(b"PK\x03\x04"):
-        return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            return "xl/workbook.xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
-
-
-def _xlsx_rows(content: bytes) -> Iterator[tuple]:
-    from openpyxl import load_workbook
-
-    try:
-        # data_only: the values a formula showed when the file was saved, never the formula.
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise FileProblem(
-            "فایل اکسل خراب است یا باز نمی‌شود؛ آن را در اکسل باز کنید و دوباره با قالب xlsx ذخیره کنید."
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        # Files written by some tools carry a wrong size; read what is really there.
-        sheet.reset_dimensions()
-        yield from sheet.iter_rows(values_only=True)
-    finally:
-        workbook.close()
-
-
-def _csv_rows(content: bytes) -> Iterator[list[str]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileProblem(
-            "نویسه‌های این فایل CSV با UTF-8 ذخیره نشده‌اند (احتمالاً با کدگذاری ویندوز عربی/فارسی)؛ "
-            "فایل را در اکسل باز کنید و از «Save As» قالب «CSV UTF-8 (Comma delimited)» را انتخاب کنید، یا همان فایل xlsx را وارد کنید."
-        ) from exc
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count) if first_line else ","
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-
-def read_rows(upload) -> Iterator[tuple]:
-    """Rows of the first sheet (xlsx) or of the CSV, header first. Decided by content:
-    a renamed file is read as what it really is."""
-    content = _read_limited(upload)
-    if _is_xlsx(content):
-        return _xlsx_rows(content)
-    if content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise FileProblem("این فایل اکسل قدیمی (xls) است؛ آن را در اکسل باز کنید و با قالب «xlsx» ذخیره کنید.")
-    if content.startswith(b"PK\x03\x04") or b"\x00" in content[:4096]:
-        raise FileProblem("این فایل نه اکسل (xlsx) است نه CSV؛ فهرست را با یکی از این دو قالب ذخیره کنید.")
-    return _csv_rows(content)
 
 
 # ---------------------------------------------------------------- checking rows
@@ -271,7 +188,7 @@ def _parse_row(cells: dict[str, str], raw_start, lookups: _Lookups, today) -> tu
     values: dict = {}
     problems: list[tuple[str, str]] = []
 
-    code = persian.to_ascii_digits(cells.get("reference_code", ""))
+    code = persian.normalize_code(cells.get("reference_code", ""))
     if not code:
         problems.append(("reference_code", "کد پیگیری خالی است؛ هر کسب‌وکار کد پیگیری یکتای خود را لازم دارد."))
     elif len(code) > MAX_CODE_LENGTH:
@@ -285,12 +202,11 @@ def _parse_row(cells: dict[str, str], raw_start, lookups: _Lookups, today) -> tu
     if not commitment_text:
         problems.append(("commitment", "تعهد خالی است؛ شناسه یا عنوان دقیق تعهد را بنویسید."))
     else:
-        as_number = persian.to_ascii_digits(commitment_text)
-        matches = (
-            [lookups.commitments_by_id[int(as_number)]]
-            if as_number.isdigit() and int(as_number) in lookups.commitments_by_id
-            else lookups.commitments_by_title.get(match_key(commitment_text), [])
-        )
+        try:
+            by_id = lookups.commitments_by_id.get(persian.parse_int(commitment_text))
+        except persian.PersianValueError:
+            by_id = None  # not a number: a title
+        matches = [by_id] if by_id else lookups.commitments_by_title.get(match_key(commitment_text), [])
         if len(matches) > 1:
             problems.append(
                 ("commitment", f"چند تعهد با عنوان «{commitment_text}» هست؛ به‌جای عنوان، شناسهٔ عددی تعهد را بنویسید.")
@@ -322,8 +238,12 @@ def _parse_row(cells: dict[str, str], raw_start, lookups: _Lookups, today) -> tu
     start_text = cells.get("started_on", "")
     values["started_on"] = None
     if isinstance(raw_start, datetime.datetime | datetime.date):
-        # A real date cell in Excel is Gregorian by nature.
-        values["started_on"] = raw_start.date() if isinstance(raw_start, datetime.datetime) else raw_start
+        # A real date cell in Excel is Gregorian by nature; it gets the same year range
+        # as a typed Jalali date (core.persian.check_jalali_year).
+        try:
+            values["started_on"] = persian.check_date_in_range(raw_start)
+        except persian.PersianValueError as exc:
+            problems.append(("started_on", str(exc)))
     elif not start_text:
         problems.append(("started_on", "تاریخ شروع خالی است؛ به شکل ۱۴۰۴/۰۱/۱۰ بنویسید."))
     else:
@@ -385,14 +305,16 @@ def check_file(*, actor, upload) -> tuple[list[dict], list[RowError], int, bool]
     today = persian.local_today()
     parsed: list[dict] = []
     first_row_of_code: dict[str, int] = {}
-    count = 0
+    limits = RowLimits()
     try:
         for number, raw in enumerate(rows, start=2):
             raw = tuple(raw)
             cells = {key: cell_text(raw[i]) if i < len(raw) else "" for key, i in positions.items()}
             if not any(cells.values()):
+                if limits.blank():
+                    break  # so many blank rows in a row: the sheet has ended
                 continue  # blank lines between or after the data
-            count += 1
+            limits.data()
             raw_start = raw[positions["started_on"]] if positions["started_on"] < len(raw) else None
             values, problems = _parse_row(cells, raw_start, lookups, today)
             if "owner_national_code" in positions:
@@ -414,14 +336,19 @@ def check_file(*, actor, upload) -> tuple[list[dict], list[RowError], int, bool]
                 errors.append(RowError(number, COLUMN_LABELS[key], message))
             values["_row"] = number
             parsed.append(values)
+            if len(errors) > import_files.MAX_ERRORS:
+                break  # enough to fix first; reading on would only cost time and memory
     except FileProblem as exc:
-        return [], [RowError(None, "", str(exc))], count, status_column
+        return [], [RowError(None, "", str(exc))], limits.rows, status_column
 
+    count = limits.rows
     if count == 0:
         errors.append(RowError(None, "", "فایل هیچ ردیف داده‌ای ندارد؛ زیر سطر عنوان ستون‌ها دست‌کم یک کسب‌وکار بنویسید."))
     errors.extend(_already_registered(first_row_of_code))
     column_order = {c.label: i for i, c in enumerate(COLUMNS)}
     errors.sort(key=lambda e: (e.row or 0, column_order.get(e.column, len(column_order))))
+    if len(errors) > import_files.MAX_ERRORS:
+        errors = [*errors[: import_files.MAX_ERRORS], RowError(None, "", too_many_errors())]
     return parsed, errors, count, status_column
 
 
@@ -493,6 +420,7 @@ def import_businesses(*, actor, upload, filename: str = "") -> ImportResult:
     """Check the whole file; write every row in one transaction only if all are valid."""
     parsed, errors, count, status_column = check_file(actor=actor, upload=upload)
     result = ImportResult(rows=count, errors=errors, status_ignored=status_column)
+    result.errors_capped = len(errors) > import_files.MAX_ERRORS
     if errors:
         return result
     result.flagged = _flagged_owners(actor, parsed)

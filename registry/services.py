@@ -37,7 +37,9 @@ def business_create(
     require_reporter(actor, commitment)
     business = HomeBusiness(
         commitment=commitment,
-        reference_code=persian.to_ascii_digits(reference_code).strip(),
+        # Stored normalised (core.persian.normalize_code) so the unique key holds on what
+        # people see: «ab-12» and «AB\u200c-12» are the same business as «AB-12».
+        reference_code=persian.normalize_code(reference_code),
         county=county,
         sector=sector,
         started_on=started_on,

@@ -24,7 +24,7 @@ from core.forms import add_service_errors
 from core.history import change_rows
 from core.roles import is_official
 
-from . import exports, figures, imports, services
+from . import exports, figures, import_files, imports, services
 from .figures import business_status_counts
 from .filters import BusinessFilter
 from .forms import BusinessForm, CheckForm, ImportForm
@@ -196,6 +196,7 @@ def business_import(request: HttpRequest) -> HttpResponse:
             "form": form,
             "result": result,
             "columns": imports.COLUMNS,
+            "limits": import_files.limits_text(),
             "commitments": commitments_reportable_by(request.user).order_by("id"),
         },
         status=400 if result is not None and not result.ok else 200,

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from core import persian
+from core.fields import BIG_INTEGER_MAX
 from core.roles import is_official
 
 from . import selectors, services
@@ -105,9 +106,16 @@ def report_status(request):
     if not request.user.is_authenticated:
         return JsonResponse({"error": SESSION_ENDED, "login_url": settings.LOGIN_URL}, status=401)
     ids = []
-    for part in request.GET.get("ids", "").split(","):
-        if part.strip().isdigit():
-            ids.append(int(part))
+    for part in request.GET.get("ids", "").split(",")[:LIST_LIMIT]:
+        if not part.strip():
+            continue
+        try:
+            number = persian.parse_int(part)
+        except persian.PersianValueError:
+            number = 0
+        if not 0 < number <= BIG_INTEGER_MAX:  # a larger id would overflow the database's integer
+            return JsonResponse({"error": "هر شناسهٔ گزارش باید عددی مثبت باشد، مثل ?ids=3,4."}, status=400)
+        ids.append(number)
     reports = selectors.reports_visible_to(request.user).filter(pk__in=ids[:LIST_LIMIT])
     return JsonResponse({"reports": [_status_json(r) for r in reports]})
 

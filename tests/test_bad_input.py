@@ -16,7 +16,7 @@ from commitments import services
 from commitments.models import Commitment, ProgressEntry
 from core.fields import BIG_INTEGER_MAX, INTEGER_MAX, JalaliDateField, PersianIntegerField
 from registry import services as registry_services
-from registry.models import ContinuityCheck
+from registry.models import ContinuityCheck, HomeBusiness
 
 from . import factories as f
 
@@ -262,3 +262,94 @@ def test_service_refuses_impossible_job_counts_before_the_database(staff, commit
     assert "شغل ایجاد شده" in message, message
     assert not any("0" <= ch <= "9" for ch in message), message
     assert ProgressEntry.objects.count() == 0
+
+
+# ---------------------------------------------------------------- hostile digits, everywhere
+
+# `isdigit()` is true for «²», «①» and «𝟙» that int() refuses or should not read; int() refuses
+# more than 4,300 digits. Each was a 500 somewhere before core.persian parsed them all.
+HOSTILE = ["²", "①", "٣٤٥" + "0" * 5000, "1e9", "١٢/٣٤/٥٦", "\u200c۱۴۰۵/۰۱/۰۱", "-0", " ", "NaN", "𝟙𝟚", "۹" * 4400]
+# What of it is fine after all: an invisible ZWNJ before a date, «-0» where zero is allowed,
+# and blank where a field is optional. Every other value must be refused in Persian.
+ACCEPTED = {("\u200c۱۴۰۵/۰۱/۰۱", datetime.date(2026, 3, 21)), ("-0", 0), (" ", None), (" ", 0)}
+PERSIAN = re.compile(r"[\u0600-\u06FF]")
+
+
+def hostile_forms(commitment):
+    from commitments.forms import ProgressEntryForm
+    from registry.forms import BusinessForm, CheckForm
+
+    yield ProgressEntryForm, {}, ["period_end", "jobs_created", "credit_paid"]
+    yield BusinessForm, {"commitments": Commitment.objects.all()}, ["started_on", "jobs", "loan_amount"]
+    yield CheckForm, {}, ["checked_on"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_digits_are_persian_form_errors_in_every_number_and_date_field(commitment, value):
+    for form_class, kwargs, fields in hostile_forms(commitment):
+        form = form_class(dict.fromkeys(fields, value), **kwargs)
+        form.is_valid()
+        for name in fields:
+            if name in form.errors:
+                assert all(PERSIAN.search(m) for m in form.errors[name]), (name, form.errors[name])
+            else:
+                assert (value, form.cleaned_data[name]) in ACCEPTED, (form_class, name)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_digits_in_the_filters_and_the_report_status_are_never_a_500(client, official, commitment, value):
+    client.force_login(official)
+    for url, params, name in (
+        ("/", {"due_from": value, "due_to": value}, "filterset"),
+        ("/businesses/", {"started_from": value, "started_to": value}, "filter"),
+    ):
+        response = client.get(url, params)
+        assert response.status_code == 200
+        errors = response.context[name].form.errors
+        if value in {" ", "\u200c۱۴۰۵/۰۱/۰۱"}:
+            assert not errors, url
+        else:
+            assert sorted(errors) == sorted(params), url
+            for message in (m for field in errors.values() for m in field):
+                assert PERSIAN.search(message) and message in response.content.decode(), url
+
+    response = client.get("/reports/status/", {"ids": f"1,{value}"})
+    if value == " ":
+        assert response.status_code == 200 and response.json() == {"reports": []}
+    else:
+        assert response.status_code == 400
+        assert response.json() == {"error": "هر شناسهٔ گزارش باید عددی مثبت باشد، مثل ?ids=3,4."}
+
+
+@pytest.mark.django_db
+def test_hostile_digits_in_every_import_column_are_errors_by_row(staff, commitment):
+    import io
+
+    from registry import imports
+
+    f.CountyFactory(name="کرمان")
+    f.SectorFactory(name="صنایع دستی")
+    header = "کد پیگیری,تعهد,شهرستان,رسته,تاریخ شروع,تعداد شغل,مبلغ تسهیلات (ریال)"
+    good = {"commitment": str(commitment.pk), "started_on": "1404/01/10", "jobs": "1", "loan_amount": "0"}
+    lines, expected_rows = [header], []
+    for column in ("commitment", "started_on", "jobs", "loan_amount"):
+        for value in HOSTILE:
+            cells = {**good, column: value}
+            lines.append(
+                f"H-{len(lines)},{cells['commitment']},کرمان,صنایع دستی,{cells['started_on']},{cells['jobs']},{cells['loan_amount']}"
+            )
+            fine = (
+                (value == "\u200c۱۴۰۵/۰۱/۰۱" and column == "started_on")
+                or (value in {"-0", " "} and column == "loan_amount")
+                or (value == " " and column == "jobs")
+            )
+            if not fine:
+                expected_rows.append(len(lines))
+
+    result = imports.import_businesses(actor=staff, upload=io.BytesIO("\n".join(lines).encode()))
+
+    assert sorted({e.row for e in result.errors}) == expected_rows
+    assert all(PERSIAN.search(e.message) for e in result.errors)
+    assert HomeBusiness.objects.count() == 0

@@ -118,3 +118,17 @@ def test_admin_search_by_national_code_finds_the_owners_businesses(admin_client,
 
     assert [b.reference_code for b in response.context["cl"].result_list] == ["ADM-1"]
     assert HomeBusiness.objects.count() == 2
+
+
+def test_an_admin_cannot_add_a_look_alike_of_a_registered_code(admin_client, owned):
+    # given «ADM-1»; when an admin adds «adm\u200c-1», which looks the same
+    response = admin_client.post(
+        reverse("admin:registry_homebusiness_add"), change_post(owned, reference_code="\u200fadm\u200c-1")
+    )
+
+    # then it is refused in Persian and nothing is added
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["reference_code"] == [
+        "کسب‌وکار خانگی با این کد پیگیری از قبل موجود است."
+    ]
+    assert list(HomeBusiness.objects.values_list("reference_code", flat=True)) == ["ADM-1"]

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from core.persian import make_jalali_date as J
-from registry import exports, imports
+from registry import exports, import_files, imports
 from registry.models import HomeBusiness
 from tests import factories as f
 
@@ -207,6 +207,25 @@ def test_a_code_already_registered_is_refused(staff, commitment, places):
     assert HomeBusiness.objects.count() == 1
 
 
+def test_look_alike_codes_are_one_business_in_the_file_and_against_the_database(staff, commitment, places):
+    f.HomeBusinessFactory(reference_code="OLD-1", commitment=commitment)
+    rows = [
+        [code, commitment.title, "کرمان", "صنایع دستی", "1404/01/10", 1, 0]
+        for code in ("AB-12", "ab-12", "AB\u200c-12", "\u200eAB-12", "old-\u200b1")
+    ]
+
+    result = imports.import_businesses(actor=staff, upload=xlsx(rows))
+
+    twice = "کد پیگیری «AB-12» تکراری است؛ در ردیف ۲ همین فایل هم آمده است."
+    assert errors_of(result) == [
+        (3, "کد پیگیری", twice),
+        (4, "کد پیگیری", twice),
+        (5, "کد پیگیری", twice),
+        (6, "کد پیگیری", "کد پیگیری «OLD-1» پیش‌تر در سامانه ثبت شده است؛ ردیف تکراری را از فایل حذف کنید."),
+    ]
+    assert list(HomeBusiness.objects.values_list("reference_code", flat=True)) == ["OLD-1"]
+
+
 def test_an_official_reports_on_no_commitment_so_imports_nothing(official, commitment, places):
     upload = xlsx([["A-1", commitment.title, "کرمان", "صنایع دستی", "1404/01/10", 1, 0]])
 
@@ -245,8 +264,27 @@ def test_files_that_are_neither_xlsx_nor_csv_are_refused(staff, content, words):
     assert HomeBusiness.objects.count() == 0
 
 
+def test_a_nul_byte_anywhere_in_a_csv_is_refused_and_nothing_is_written(staff, commitment, places):
+    lines = [",".join(HEADER)] + [f"N-{i},{commitment.title},کرمان,صنایع دستی,1404/01/10,1,0" for i in range(2000)]
+    content = "\n".join(lines).encode()
+    assert len(content) > 100_001
+    content = content[:100_000] + b"\x00" + content[100_000:]
+
+    result = imports.import_businesses(actor=staff, upload=io.BytesIO(content))
+
+    assert errors_of(result) == [
+        (
+            None,
+            "",
+            "این فایل CSV نویسهٔ تهی (NUL) دارد و متن سالم نیست؛ فایل را در اکسل باز کنید و دوباره "
+            "با قالب «CSV UTF-8» یا xlsx ذخیره کنید.",
+        )
+    ]
+    assert HomeBusiness.objects.count() == 0
+
+
 def test_a_file_over_the_size_limit_is_refused(staff, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(import_files, "MAX_FILE_BYTES", 100)
 
     result = imports.import_businesses(actor=staff, upload=io.BytesIO(b"a" * 101))
 
@@ -258,6 +296,26 @@ def test_an_excel_date_cell_is_read_as_the_gregorian_date_it_is(staff, commitmen
 
     assert imports.import_businesses(actor=staff, upload=upload).ok
     assert HomeBusiness.objects.get().started_on == datetime.date(2025, 3, 30)
+
+
+def test_an_excel_date_cell_outside_the_jalali_years_is_refused_by_row(staff, commitment, places):
+    upload = xlsx(
+        [
+            ["A-1", commitment.title, "کرمان", "صنایع دستی", datetime.datetime(2025, 3, 30), 1, 0],
+            ["A-2", commitment.title, "کرمان", "صنایع دستی", datetime.datetime(1900, 1, 1), 1, 0],
+        ]
+    )
+
+    result = imports.import_businesses(actor=staff, upload=upload)
+
+    assert errors_of(result) == [
+        (
+            3,
+            "تاریخ شروع",
+            "تاریخ میلادی ۱۹۰۰/۰۱/۰۱ پذیرفته نیست؛ سال شمسی باید بین ۱۳۰۰ و ۱۵۰۰ باشد، مثل ۱۴۰۵.",
+        )
+    ]
+    assert HomeBusiness.objects.count() == 0
 
 
 def test_a_future_start_is_refused(staff, commitment, places):
@@ -316,7 +374,7 @@ def registered(staff, commitment, places):
         started_on=J(1403, 12, 30),
         loan_amount=987_654_321,
     )
-    f.HomeBusinessFactory(commitment=commitment, reference_code="@bank", county=county, sector=sector)
+    f.HomeBusinessFactory(commitment=commitment, reference_code="@BANK", county=county, sector=sector)
     return _snapshot()
 
 
@@ -358,7 +416,7 @@ def test_the_csv_export_starts_with_a_bom_and_guards_formulas(registered):
     text = "".join(exports.export_csv_chunks(HomeBusiness.objects.all()))
 
     assert text.startswith("\ufeffکد پیگیری,تعهد,")
-    assert "'=1+2," in text and "'@bank," in text
+    assert "'=1+2," in text and "'@BANK," in text
 
 
 # ---------------------------------------------------------------- the owner's national code

@@ -69,3 +69,19 @@ def test_the_database_refuses_an_unchecked_check_and_an_unknown_business_status(
     with pytest.raises(IntegrityError), transaction.atomic():
         HomeBusiness.objects.filter(pk=registered.pk).update(status="closed")
     assert HomeBusiness.objects.get(pk=registered.pk).status == "unchecked"
+
+
+@pytest.mark.parametrize("code", ["rs-1", "RS\u200c-1", "\u200eRS-1", "\u2060Rs-۱\ufeff"])
+def test_a_look_alike_code_is_the_same_business(staff, commitment, registered, code):
+    with pytest.raises(ValidationError) as caught:
+        services.business_create(
+            actor=staff,
+            commitment=commitment,
+            reference_code=code,
+            county=registered.county,
+            sector=registered.sector,
+            started_on=J(1404, 1, 10),
+        )
+
+    assert caught.value.message_dict == {"reference_code": ["کسب‌وکار خانگی با این کد پیگیری از قبل موجود است."]}
+    assert list(HomeBusiness.objects.values_list("reference_code", flat=True)) == ["RS-1"]

@@ -324,11 +324,11 @@ def test_import_page_refuses_a_file_over_the_one_upload_limit_in_persian(client,
 
 
 def test_nginx_django_and_the_import_state_one_upload_limit(settings):
-    from registry import imports
+    from registry import import_files
 
     deploy = (Path(__file__).resolve().parents[2] / "docs" / "deploy.md").read_text()
     nginx_mb = int(re.search(r"client_max_body_size (\d+)m;", deploy).group(1))
-    assert imports.MAX_FILE_BYTES == settings.UPLOAD_MAX_BYTES == settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    assert import_files.MAX_FILE_BYTES == settings.UPLOAD_MAX_BYTES == settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     assert settings.UPLOAD_MAX_BYTES == 12 * 1024 * 1024
     # nginx allows the file plus 1 MB of form around it, so the app is the one that answers
     assert nginx_mb == settings.UPLOAD_MAX_MB + 1
@@ -444,3 +444,32 @@ def test_only_reporters_are_offered_registering_and_importing(client, official, 
     client.force_login(staff)
     html = client.get(reverse(name)).content.decode()
     assert f'href="{create}"' in html and f'href="{upload}"' in html
+
+
+# The same code to a person: case, a ZWNJ, a left-to-right mark, Persian digits.
+LOOK_ALIKES = ["ab-12", "AB\u200c-12", "\u200eAB-12", "AB-۱۲", "\ufeffAb\u2060-12\u200b"]
+
+
+@pytest.mark.parametrize("code", LOOK_ALIKES)
+def test_a_look_alike_of_a_registered_code_is_refused_in_persian(client, staff, commitment, places, code):
+    # given «AB-12» registered
+    f.HomeBusinessFactory(commitment=commitment, reference_code="AB-12")
+    login(client, staff)
+
+    # when staff registers it again, spelled so that it looks the same
+    response = client.post(
+        reverse("registry:create"),
+        {
+            "commitment": commitment.pk,
+            "reference_code": code,
+            "county": places[0].pk,
+            "sector": places[1].pk,
+            "started_on": "1404/01/10",
+            "jobs": "2",
+        },
+    )
+
+    # then the form says so and nothing is written: its jobs are not counted twice
+    assert response.status_code == 200
+    assert response.context["form"].errors["reference_code"] == ["کسب‌وکار خانگی با این کد پیگیری از قبل موجود است."]
+    assert list(HomeBusiness.objects.values_list("reference_code", flat=True)) == ["AB-12"]

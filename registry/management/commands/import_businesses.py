@@ -30,9 +30,12 @@ class Command(BaseCommand):
                 where = f"ردیف {persian.persian_digits(error.row)}" if error.row else "فایل"
                 column = f" — ستون «{error.column}»" if error.column else ""
                 self.stderr.write(f"{where}{column}: {error.message}")
-            raise CommandError(
-                f"{persian.format_number(len(result.errors))} خطا در فایل؛ هیچ ردیفی ذخیره نشد. خطاها را اصلاح کنید و دوباره وارد کنید."
+            found = (
+                f"بیش از {persian.format_number(len(result.errors) - 1)}"
+                if result.errors_capped
+                else persian.format_number(len(result.errors))
             )
+            raise CommandError(f"{found} خطا در فایل؛ هیچ ردیفی ذخیره نشد. خطاها را اصلاح کنید و دوباره وارد کنید.")
         self.stdout.write(self.style.SUCCESS(f"{persian.format_number(result.created)} کسب‌وکار ثبت شد."))
         if result.notice:
             self.stdout.write(result.notice)
