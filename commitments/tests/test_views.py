@@ -11,6 +11,7 @@ from commitments import services
 from commitments.models import ProgressEntry
 from core import persian
 from tests import factories as f
+from tests.pages import FIGURE_LINK
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -270,9 +271,6 @@ def test_staff_see_no_review_queue_link_and_officials_always_do(client, staff, o
     html = client.get("/").content.decode()
     assert reverse("commitments:review_queue") in html
     assert 'data-testid="review-count"' not in html  # nothing waiting, no badge
-
-
-FIGURE_LINK = re.compile(r'<a class="figure-label" href="/glossary/#(\w+)"[^>]*>([^<]+)</a>')
 
 
 def test_the_commitment_page_names_its_figures_in_the_glossarys_words(client, official, commitment, barakat):
