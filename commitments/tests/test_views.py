@@ -262,6 +262,8 @@ def test_entry_form_offers_the_date_picker_and_numeric_keyboard(staff_client, co
     assert 'type="text"' in tag("jobs_created") and 'inputmode="numeric"' in tag("jobs_created")
     assert 'type="text"' in tag("credit_paid")
     assert 'enctype="multipart/form-data"' in html and "data-busy" in html
+    # the file types are joined by «یا», which keeps them in reading order right to left
+    assert "مستند (فایل PDF یا تصویر JPG یا PNG)" in html and "PDF،" not in html
 
 
 def test_staff_see_no_review_queue_link_and_officials_always_do(client, staff, official, commitment):
