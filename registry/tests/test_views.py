@@ -395,11 +395,11 @@ def test_cohort_page_shows_the_survival_table_chart_and_rule(client, official, c
     assert SURVIVAL_RULE in html  # the rule's one wording, under the table
     # the cards' names link the survival definition, their «پایش‌نشده» and the reasons' columns theirs
     assert FIGURE_LINK.findall(html) == [
-        ("survival", "فعال پس از ۳ ماه"),
+        ("survival", "سهم فعال پس از ۳ ماه"),
         ("unchecked", "پایش‌نشده"),
-        ("survival", "فعال پس از ۶ ماه"),
+        ("survival", "سهم فعال پس از ۶ ماه"),
         ("unchecked", "پایش‌نشده"),
-        ("survival", "فعال پس از ۱۲ ماه"),
+        ("survival", "سهم فعال پس از ۱۲ ماه"),
         ("unchecked", "پایش‌نشده"),
         ("semi_closed", "نیمه‌تعطیل"),
         ("inactive", "غیرفعال"),
