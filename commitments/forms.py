@@ -42,7 +42,7 @@ def check_evidence(upload) -> None:
     head = upload.read(16)
     upload.seek(0)
     if not head.startswith(EVIDENCE_SIGNATURES[extension]):
-        raise ValidationError("محتوای فایل با پسوند آن جور نیست؛ فایل PDF، JPG یا PNG واقعی بارگذاری کنید.")
+        raise ValidationError("محتوای فایل با پسوند آن جور نیست؛ فایل PDF یا تصویر JPG یا PNG واقعی بارگذاری کنید.")
 
 
 class ProgressEntryForm(forms.Form):
@@ -75,7 +75,9 @@ class ProgressEntryForm(forms.Form):
         error_messages={"max_length": f"توضیح حداکثر {persian.format_number(NOTE_MAX)} نویسه است؛ آن را کوتاه‌تر کنید."},
     )
     evidence = forms.FileField(
-        label="مستند (PDF، JPG یا PNG)",
+        # «یا» between the Latin names, never «،»: right to left, «PDF، JPG» is laid out as one
+        # left-to-right run and reads «JPG ،PDF».
+        label="مستند (فایل PDF یا تصویر JPG یا PNG)",
         required=False,
         help_text=f"حداکثر {persian.format_number(settings.EVIDENCE_MAX_BYTES / 1024 / 1024)} مگابایت",
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),

@@ -29,7 +29,8 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from .persian import format_number
+from . import glossary
+from .persian import format_number, format_percent
 
 EMPTY_TEXT = "داده‌ای نیست"
 NO_FIGURE_TEXT = "بدون رقم"
@@ -110,7 +111,7 @@ def progress_bar(percent: float | None, *, width: int = 240, height: int = 18) -
     filled = width * p / 100.0
     return _render(
         "progress.html",
-        label="٪" + format_number(p),
+        label=format_percent(p),
         width=_n(width),
         height=_n(height),
         track_rx=_n(height / 2),
@@ -124,7 +125,9 @@ def labelled_progress(percent: float | None, caption: str) -> SafeString:
     """The progress bar with its figure and what it measures beside it («٪۲۶ از هدف …»):
     a bare bar in a printed report tells the reader nothing. The bar is 240 wide, the
     width charts.css gives its cell."""
-    figure = NO_FIGURE_TEXT if percent is None else "٪" + format_number(min(max(_num(percent), 0.0), 100.0))
+    # Written as every page and table writes it (format_percent), so the bar's figure and the
+    # report's table beside it never read ٪۳۶ and ٪۳۵٫۵; the bar alone stops at 100.
+    figure = NO_FIGURE_TEXT if percent is None else format_percent(max(_num(percent), 0.0))
     return _render("labelled_progress.html", bar=progress_bar(percent, width=240), figure=figure, caption=caption)
 
 
@@ -175,8 +178,10 @@ def target_vs_realised(rows: list[dict]) -> SafeString:
                 "value": f"{format_number(realised)} از {format_number(_num(target))}" if target else NO_FIGURE_TEXT,
             }
         )
-    legend = [{"fill": TARGET_FILL, "stroke": OUTLINE, "text": "هدف"}, {"fill": FILL, "text": "محقق‌شده"}]
-    return _bars(drawn, kind="target", label="هدف در برابر محقق‌شده", height=TARGET_HEIGHT, legend=legend)
+    # The glossary's words, as in the headings above the chart («هدف در برابر تحقق‌یافته»).
+    target, realised = glossary.label("target"), glossary.label("realised")
+    legend = [{"fill": TARGET_FILL, "stroke": OUTLINE, "text": target}, {"fill": FILL, "text": realised}]
+    return _bars(drawn, kind="target", label=f"{target} در برابر {realised}", height=TARGET_HEIGHT, legend=legend)
 
 
 # ---------------------------------------------------------------- columns
@@ -207,7 +212,7 @@ def monthly_columns(rows: list[dict]) -> SafeString:
         )
     return _render(
         "monthly.html",
-        label="شغل محقق‌شده در هر ماه",
+        label=f"{glossary.label('new_jobs')} در هر ماه",
         columns=columns,
         plot_height=_n(plot_h),
         any_jobs=bool(top),

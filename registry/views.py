@@ -93,7 +93,8 @@ def business_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page": page,
             "query": query,
-            "by_status": [(label, counts[s]["count"]) for s, label in HomeBusiness.Status.choices if s in counts],
+            # Keyed by status: the statuses are glossary figures and the summary links their definitions.
+            "by_status": [(s, counts[s]["count"]) for s in HomeBusiness.Status.values if s in counts],
             "not_counted": listed - sum(c["count"] for c in counts.values()),
         },
     )

@@ -11,6 +11,7 @@ from commitments import services
 from commitments.models import ProgressEntry
 from core import persian
 from tests import factories as f
+from tests.pages import FIGURE_LINK
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -261,6 +262,8 @@ def test_entry_form_offers_the_date_picker_and_numeric_keyboard(staff_client, co
     assert 'type="text"' in tag("jobs_created") and 'inputmode="numeric"' in tag("jobs_created")
     assert 'type="text"' in tag("credit_paid")
     assert 'enctype="multipart/form-data"' in html and "data-busy" in html
+    # the file types are joined by «یا», which keeps them in reading order right to left
+    assert "مستند (فایل PDF یا تصویر JPG یا PNG)" in html and "PDF،" not in html
 
 
 def test_staff_see_no_review_queue_link_and_officials_always_do(client, staff, official, commitment):
@@ -270,3 +273,27 @@ def test_staff_see_no_review_queue_link_and_officials_always_do(client, staff, o
     html = client.get("/").content.decode()
     assert reverse("commitments:review_queue") in html
     assert 'data-testid="review-count"' not in html  # nothing waiting, no badge
+
+
+def test_the_commitment_page_names_its_figures_in_the_glossarys_words(client, official, commitment, barakat):
+    # given the 30,000-job MoU with its 6,000-job Barakat tranche, 1,500 of them verified
+    f.ProgressEntryFactory(commitment=barakat, jobs_created=1_500, status="verified", verified_by=official)
+    # when an official opens the MoU's page
+    client.force_login(official)
+    html = client.get(reverse("commitments:detail", args=[commitment.pk])).content.decode()
+    # then the ladder and the tranche table say the glossary's words, each linked to its definition
+    assert FIGURE_LINK.findall(html) == [
+        ("target", "هدف"),
+        ("allocated", "تخصیص‌یافته"),
+        ("unallocated", "بی‌تخصیص"),
+        ("realised", "تحقق‌یافته"),
+        ("commitment_percent", "درصد تحقق تعهد"),
+        ("still_active", "هنوز فعال"),
+        ("target", "هدف"),
+        ("realised", "تحقق‌یافته"),
+        ("commitment_percent", "درصد تحقق تعهد"),
+    ]
+    # and no longer the words of before the glossary
+    assert "محقق‌شده" not in html and "سپرده به بخش‌ها" not in html
+    # and the tranche's row gives its percentage beside its bar, written the one way
+    assert '<span class="pct">٪۲۵</span>' in html

@@ -15,6 +15,7 @@ from django.urls import reverse
 from commitments import services
 from commitments.models import ProgressEntry
 from tests import factories as f
+from tests.pages import FIGURE_LINK, text_of
 
 from .test_views import post_entry
 
@@ -41,7 +42,9 @@ def seven(staff, barakat):
 
 
 def figure_cells(html: str) -> list[tuple[str, str]]:
-    return re.findall(r"<dt>([^<]+)</dt><dd data-testid=\"figure-[a-z]+\">([^<]+)</dd>", html)
+    """(label, figure) of each cell, the label as read (a glossary link's words)."""
+    cells = re.findall(r"<dt>(.*?)</dt><dd data-testid=\"figure-[a-z]+\">([^<]+)</dd>", html)
+    return [(text_of(label), figure) for label, figure in cells]
 
 
 CONTEXT_LABELS = ["هدف", "تحقق‌یافته", "در انتظار بررسی", "باقی‌مانده", "باقی‌مانده پس از در انتظار بررسی"]
@@ -64,6 +67,18 @@ def test_entry_form_shows_target_verified_awaiting_and_room_of_the_tranche_and_i
             ["۶٬۰۰۰", "۱٬۰۰۰", "۵۰۰", "۵٬۰۰۰", "۴٬۵۰۰", "۳۰٬۰۰۰", "۳٬۰۰۰", "۵۰۰", "۲۷٬۰۰۰", "۲۶٬۵۰۰"],
             strict=True,
         )
+    )
+    # and the four glossary figures among them link their definitions, on both levels
+    assert (
+        FIGURE_LINK.findall(html)
+        == [
+            ("target", "هدف"),
+            ("realised", "تحقق‌یافته"),
+            ("awaiting", "در انتظار بررسی"),
+            ("remaining", "باقی‌مانده"),
+            ("realised", "تحقق‌یافته"),
+        ]
+        * 2
     )
     # and the hints the script fills in as the jobs are typed carry the counted jobs and the target
     assert 'data-counted="1500" data-target="6000"' in html and 'data-counted="3500" data-target="30000"' in html

@@ -95,6 +95,9 @@ def test_target_vs_realised_draws_target_and_realised_to_the_same_scale():
     text = words(root)
     assert "رسالت ۶٬۰۰۰ از ۳۰٬۰۰۰" in text
     assert text.endswith("مس بدون رقم")
+    # and the legend and the chart's name say the glossary's words, as the headings above it
+    assert text.startswith("هدف تحقق‌یافته ")
+    assert root.get("aria-label") == "هدف در برابر تحقق‌یافته"
 
 
 def test_monthly_columns_keep_order_with_heights_in_proportion():
@@ -232,9 +235,10 @@ def test_charts_print_readable_persian_in_a_weasyprint_pdf(tmp_path):
 
 
 def test_labelled_progress_says_what_the_bar_measures():
-    html = str(charts.labelled_progress(26.3, "از هدف اشتغال تعهدها محقق شده است"))
+    html = str(charts.labelled_progress(26.3, "درصد تحقق برنامه"))
     root = parse(html)
-    assert "٪۲۶ از هدف اشتغال تعهدها محقق شده است" in words(root)
+    # the figure written as the tables beside it write it (٪۲۶٫۳, not ٪۲۶)
+    assert words(root) == "٪۲۶٫۳ ٪۲۶٫۳ درصد تحقق برنامه"  # the bar's own title, then the figure beside it
     assert float(rects(root, "fill")[0].get("width")) == pytest.approx(240 * 0.263)
     assert "بدون رقم" in words(parse(str(charts.labelled_progress(None, "از هدف"))))
 

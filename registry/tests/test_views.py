@@ -16,6 +16,7 @@ from core.persian import make_jalali_date as J
 from registry.figures import SURVIVAL_RULE
 from registry.models import ContinuityCheck, HomeBusiness
 from tests import factories as f
+from tests.pages import FIGURE_LINK, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -99,10 +100,16 @@ def test_the_unchecked_filter_lists_exactly_the_never_checked(client, request, w
     active = client.get(reverse("registry:list"), {"status": "active"})
 
     assert ("unchecked", "پایش‌نشده") in list(everything.context["filter"].form.fields["status"].choices)
-    assert everything.context["by_status"] == [("پایش‌نشده", 1), ("فعال", 1), ("غیرفعال", 1)]
-    assert "۳ کسب‌وکار: پایش‌نشده ۱، فعال ۱، غیرفعال ۱" in everything.content.decode()
+    assert everything.context["by_status"] == [("unchecked", 1), ("active", 1), ("inactive", 1)]
+    assert "۳ کسب‌وکار: پایش‌نشده ۱، فعال ۱، غیرفعال ۱" in text_of(everything.content.decode())
+    # each status in the summary is the glossary's word, linked to its definition
+    assert FIGURE_LINK.findall(everything.content.decode()) == [
+        ("unchecked", "پایش‌نشده"),
+        ("active", "فعال"),
+        ("inactive", "غیرفعال"),
+    ]
     assert [b.reference_code for b in unchecked.context["page"].object_list] == ["NEVER"]
-    assert unchecked.context["by_status"] == [("پایش‌نشده", 1)]
+    assert unchecked.context["by_status"] == [("unchecked", 1)]
     assert [b.reference_code for b in active.context["page"].object_list] == ["OK-1"]
 
 
@@ -411,6 +418,17 @@ def test_cohort_page_shows_the_survival_table_chart_and_rule(client, official, c
     assert tir["survival"][3] == {"eligible": 1, "active": 1, "share": 1.0, "unknown": 1}
     assert "۱ از ۱<small" in html and "(۱ پایش‌نشده)" in html and "بی‌پایش" not in html
     assert SURVIVAL_RULE in html  # the rule's one wording, under the table
+    # the cards' names link the survival definition, their «پایش‌نشده» and the reasons' columns theirs
+    assert FIGURE_LINK.findall(html) == [
+        ("survival", "سهم فعال پس از ۳ ماه"),
+        ("unchecked", "پایش‌نشده"),
+        ("survival", "سهم فعال پس از ۶ ماه"),
+        ("unchecked", "پایش‌نشده"),
+        ("survival", "سهم فعال پس از ۱۲ ماه"),
+        ("unchecked", "پایش‌نشده"),
+        ("semi_closed", "نیمه‌تعطیل"),
+        ("inactive", "غیرفعال"),
+    ]
     assert "status" not in response.context["filter"].form.fields
 
 

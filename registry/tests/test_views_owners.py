@@ -11,6 +11,7 @@ from core import national_code
 from core.persian import make_jalali_date as J
 from registry.models import HomeBusiness
 from tests import factories as f
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,8 @@ def test_list_badges_both_businesses_of_the_owner_and_counts_once(client, offici
     html = response.content.decode()
     assert html.count('<span class="hb-duplicate"') == 2
     # three listed, one left out of the figures: the summary says so
-    assert "۳ کسب‌وکار، ۱ مورد تکراری بیرون از آمار؛ در آمار: فعال ۲" in html
+    assert "۳ کسب‌وکار، ۱ مورد تکراری بیرون از آمار؛ در آمار: فعال ۲" in text_of(html)
+    assert '<a class="figure-label" href="/glossary/#duplicate"' in html
     assert response.context["page"].paginator.count == 3
 
 
@@ -79,7 +81,7 @@ def test_list_badges_a_duplicate_for_staff_whose_twin_they_cannot_see(client, st
     html = response.content.decode()
     assert "تعهد دیگر" not in html and "THEIRS-1" not in html
     # Bob's business is the earliest: counted, so nothing of his is left out
-    assert "۲ کسب‌وکار: فعال ۲" in html
+    assert "۲ کسب‌وکار: فعال ۲" in text_of(html)
 
 
 def test_list_queries_do_not_grow_with_the_rows(client, official, twice, commitment, django_assert_max_num_queries):

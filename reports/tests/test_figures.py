@@ -186,6 +186,11 @@ def test_credits_dashboard_pdf_and_excel_agree(province, official, django_captur
     counties = {r[0]: r[1] for r in table_rows(book, "شهرستان")}
     assert counties["کرمان"] == by_county["کرمان"] == 2_500_000_000
     assert counties["بم"] == by_county["بم"] == 1_000_000_000
+    # the jobs beside the credit are named as the glossary and the dashboard name them
+    assert header(book, "تعهدها")[-1] == "تحقق‌یافته"
+    assert header(book, "شهرستان") == ["شهرستان", "پرداخت‌شده (ریال)", "شغل تازه"]
+    assert header(book, "متعهد")[-1] == "شغل تازه"
+    assert "شغل محقق" not in text
 
 
 def test_staff_report_covers_only_their_commitments(province, django_capture_on_commit_callbacks):
