@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -235,10 +236,38 @@ def _require_official(actor) -> None:
         raise PermissionDenied("فقط مقام استانی می‌تواند گزارش‌ها را بررسی کند.")
 
 
+SELF_REVIEW_REFUSED = "این گزارش را خود شما ثبت کرده‌اید؛ تأیید یا برگشت آن با مقام استانی دیگری است، نه ثبت‌کننده."
+SELF_REVIEW_NOTE = "بازبینی توسط ثبت‌کننده"
+
+
+def is_self_review(actor, entry: ProgressEntry) -> bool:
+    return entry.entered_by_id is not None and entry.entered_by_id == actor.pk
+
+
+def may_review(actor, entry: ProgressEntry) -> bool:
+    """Separation of duties: whoever entered an entry does not verify or return it.
+
+    An official who is also a reporter never may; the admin only where the deployment
+    says so (ALLOW_SELF_REVIEW, off by default: a one-person pilot), and then the
+    history says it was a self-review.
+    """
+    if not is_self_review(actor, entry):
+        return True
+    return actor.is_superuser and settings.ALLOW_SELF_REVIEW
+
+
+def _review_reason(actor, entry: ProgressEntry, reason: str) -> str:
+    """The change reason, after refusing a forbidden self-review; an allowed one is named."""
+    if not may_review(actor, entry):
+        raise PermissionDenied(SELF_REVIEW_REFUSED)
+    return f"{reason} ({SELF_REVIEW_NOTE})" if is_self_review(actor, entry) else reason
+
+
 @transaction.atomic
 def progress_entry_verify(*, actor, entry: ProgressEntry, version: int | None = None) -> ProgressEntry:
     _require_official(actor)
     locked = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
+    change_reason = _review_reason(actor, locked, "تأیید گزارش")
     if version is not None and locked.version != version:
         raise ConcurrentEditError(STALE_REVIEW)
     if locked.status != ProgressEntry.Status.SUBMITTED:
@@ -247,7 +276,7 @@ def progress_entry_verify(*, actor, entry: ProgressEntry, version: int | None = 
     locked.verified_by = actor
     locked.verified_at = timezone.now()
     locked.version += 1
-    stamp(locked, actor, "تأیید گزارش")
+    stamp(locked, actor, change_reason)
     locked.save()
     return locked
 
@@ -259,6 +288,7 @@ def progress_entry_reject(*, actor, entry: ProgressEntry, reason: str, version: 
     if not reason:
         raise ValidationError({"review_note": "دلیل برگشت را بنویسید تا کارشناس بداند چه چیزی را اصلاح کند."})
     locked = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
+    change_reason = _review_reason(actor, locked, "برگشت")
     if version is not None and locked.version != version:
         raise ConcurrentEditError(STALE_REVIEW)
     if locked.status != ProgressEntry.Status.SUBMITTED:
@@ -268,7 +298,7 @@ def progress_entry_reject(*, actor, entry: ProgressEntry, reason: str, version: 
     locked.verified_by = actor
     locked.verified_at = timezone.now()
     locked.version += 1
-    stamp(locked, actor, f"برگشت: {reason}")
+    stamp(locked, actor, f"{change_reason}: {reason}")
     locked.save()
     return locked
 

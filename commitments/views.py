@@ -198,6 +198,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "review": review,
         "flags": flags,
         "actions": _review_actions(entry, flags),
+        "may_review": services.may_review(user, entry),
         "may_reopen": official and locked and not entry.is_baseline,
         "reopen_max": services.REOPEN_REASON_MAX,
     }
@@ -265,7 +266,15 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     for entry in entries:
         review = reviews[entry.commitment_id]
         flags = figures.over_target(review, entry)
-        cards.append({"entry": entry, "review": review, "flags": flags, "actions": _review_actions(entry, flags)})
+        cards.append(
+            {
+                "entry": entry,
+                "review": review,
+                "flags": flags,
+                "actions": _review_actions(entry, flags),
+                "may_review": services.may_review(request.user, entry),
+            }
+        )
     return render(request, "commitments/review_queue.html", {"cards": cards})
 
 
@@ -278,6 +287,9 @@ def _review_action(request: HttpRequest, pk: int, action: str, form_class, write
     """
     _require_official(request.user)
     entry = selectors.progress_entry_get_visible(request.user, pk)
+    if action in ("verify", "return") and not services.may_review(request.user, entry):
+        # Refused before asking "are you sure?"; the service refuses it again under its lock.
+        raise PermissionDenied(services.SELF_REVIEW_REFUSED)
     form = form_class(request.POST)
     fallback = reverse("commitments:entry", args=[entry.pk])
     if not form.is_valid():
