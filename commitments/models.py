@@ -99,6 +99,12 @@ class Commitment(models.Model):
     def is_baseline_record(self) -> bool:
         return self.instrument == self.Instrument.BASELINE
 
+    @property
+    def is_closed_for_reports(self) -> bool:
+        """Prepared (not yet signed) or cancelled: nothing is realised under it, so it takes
+        neither progress entries nor businesses (commitments.services.require_open_for_reports)."""
+        return self.status in (self.Status.PREPARED, self.Status.CANCELLED)
+
 
 class Milestone(models.Model):
     class ReportKind(models.TextChoices):

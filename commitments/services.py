@@ -147,6 +147,20 @@ def require_reporter(actor, commitment: Commitment) -> None:
         raise PermissionDenied("شما گزارش‌دهندهٔ این تعهد نیستید.")
 
 
+def require_open_for_reports(commitment: Commitment) -> None:
+    """The one rule for what may be recorded under a commitment that is not in force.
+
+    A prepared (unsigned) or cancelled commitment realises nothing: progress entries
+    (progress_entry_create), businesses (registry's business_create) and imported rows
+    (registry/imports.py) are all refused with these words.
+    """
+    if commitment.is_closed_for_reports:
+        raise ValidationError(
+            f"تعهد «{commitment.title}» «{commitment.get_status_display()}» است؛ تا تعهدی امضا نشده یا اگر لغو شده باشد، "
+            "گزارش پیشرفت و کسب‌وکار روی آن ثبت نمی‌شود."
+        )
+
+
 def _check_entry_dates(entry: ProgressEntry) -> None:
     today = persian.local_today()
     if entry.period_end and entry.period_end > today:
@@ -171,8 +185,7 @@ def progress_entry_create(
         raise ValidationError(
             "«شغل پایه» رقم پیش از سامانه است و گزارش پیشرفت تازه نمی‌گیرد؛ گزارش را روی تعهد مربوط ثبت کنید."
         )
-    if commitment.status in (Commitment.Status.PREPARED, Commitment.Status.CANCELLED):
-        raise ValidationError(f"برای تعهدی با وضعیت «{commitment.get_status_display()}» گزارش پیشرفت ثبت نمی‌شود.")
+    require_open_for_reports(commitment)
     entry = ProgressEntry(
         commitment=commitment,
         period_end=period_end,

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from commitments.models import Commitment
-from commitments.services import require_reporter
+from commitments.services import require_open_for_reports, require_reporter
 from core import national_code, persian
 from core.writes import full_clean, stamp
 
@@ -35,6 +35,7 @@ def business_create(
     """A business under a commitment the actor reports on. The owner's national code is
     optional; only its keyed hash and last three digits are stored (`owner_code_fields`)."""
     require_reporter(actor, commitment)
+    require_open_for_reports(commitment)
     business = HomeBusiness(
         commitment=commitment,
         reference_code=persian.to_ascii_digits(reference_code).strip(),
