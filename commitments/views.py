@@ -31,6 +31,7 @@ from .models import Commitment, Milestone, ProgressEntry
 
 ENTRY_FIELDS = ("period_end", "jobs_created", "county", "sector", "credit_paid", "note", "evidence")
 ENTRIES_PER_PAGE = 50
+REVIEWS_PER_PAGE = 50
 
 
 def _require_official(user) -> None:
@@ -255,12 +256,15 @@ def _review_actions(entry: ProgressEntry, flags: list[figures.OverTarget]) -> di
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     _require_official(request.user)
-    entries = list(
+    # Oldest first, a page at a time: a province's backlog can hold tens of thousands.
+    page = Paginator(
         selectors.entries_awaiting_review(request.user)
         .select_related("commitment", "commitment__organization", "entered_by", "county", "sector")
-        .order_by("created_at", "id")
-    )
-    # The context of every card at once: a fixed number of queries however long the queue.
+        .order_by("created_at", "id"),
+        REVIEWS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    entries = list(page.object_list)
+    # The context of this page's cards at once: a fixed number of queries per page.
     reviews = figures.review_context(e.commitment for e in entries)
     cards = []
     for entry in entries:
@@ -275,7 +279,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
                 "may_review": services.may_review(request.user, entry),
             }
         )
-    return render(request, "commitments/review_queue.html", {"cards": cards})
+    return render(request, "commitments/review_queue.html", {"cards": cards, "page": page})
 
 
 def _review_action(request: HttpRequest, pk: int, action: str, form_class, write) -> HttpResponse:
