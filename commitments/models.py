@@ -182,6 +182,8 @@ class ProgressEntry(models.Model):
     verified_at = models.DateTimeField("زمان بررسی", null=True, blank=True)
     # Optimistic locking: a save carries the version it read; a stale one is refused.
     version = models.PositiveIntegerField("نسخه", default=1)
+    # The entry form's one-time token (core.writes.save_once): one entry per form sent.
+    submission_token = models.UUIDField("شناسهٔ یک‌بارهٔ فرم", null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField("زمان ثبت", auto_now_add=True)
     updated_at = models.DateTimeField("آخرین تغییر", auto_now=True)
     history = HistoricalRecords()

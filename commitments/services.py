@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core import persian
 from core.roles import is_official
-from core.writes import ConcurrentEditError, full_clean, stamp
+from core.writes import ConcurrentEditError, full_clean, refuse_used_token, save_once, stamp
 
 from .models import Commitment, ProgressEntry
 from .selectors import can_report_on
@@ -179,8 +179,12 @@ def progress_entry_create(
     credit_paid: int = 0,
     note: str = "",
     evidence=None,
+    submission_token=None,
 ) -> ProgressEntry:
+    """A new entry, «ارسال شده». Sent twice with one `submission_token`, it is saved once:
+    the second call raises AlreadySubmitted with the first entry."""
     require_reporter(actor, commitment)
+    refuse_used_token(ProgressEntry, submission_token)
     if commitment.is_baseline_record:
         raise ValidationError(
             "«شغل پایه» رقم پیش از سامانه است و گزارش پیشرفت تازه نمی‌گیرد؛ گزارش را روی تعهد مربوط ثبت کنید."
@@ -196,13 +200,14 @@ def progress_entry_create(
         note=persian.normalize_letters(note or ""),
         entered_by=actor,
         status=ProgressEntry.Status.SUBMITTED,
+        submission_token=submission_token,
     )
     if evidence:
         entry.evidence = evidence
     full_clean(entry)
     _check_entry_dates(entry)
     stamp(entry, actor, "ثبت گزارش پیشرفت")
-    entry.save()
+    save_once(entry)
     return entry
 
 

@@ -24,12 +24,14 @@ from core import charts, persian
 from core.forms import add_service_errors
 from core.history import change_rows
 from core.roles import is_official
+from core.writes import AlreadySubmitted
 
 from . import figures, selectors, services
 from .forms import ProgressEntryEditForm, ProgressEntryForm, ReopenForm, ReturnForm, VerifyForm
 from .models import Commitment, Milestone, ProgressEntry
 
 ENTRY_FIELDS = ("period_end", "jobs_created", "county", "sector", "credit_paid", "note", "evidence")
+ALREADY_SENT = "این فرم پیش‌تر یک بار فرستاده شده بود و گزارش همان بار ثبت شد؛ گزارش دوباره ثبت نشد."
 ENTRIES_PER_PAGE = 50
 REVIEWS_PER_PAGE = 50
 
@@ -112,8 +114,14 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.progress_entry_create(
-                actor=request.user, commitment=commitment, **{k: form.cleaned_data[k] for k in ENTRY_FIELDS}
+                actor=request.user,
+                commitment=commitment,
+                submission_token=form.cleaned_data["submission_token"],
+                **{k: form.cleaned_data[k] for k in ENTRY_FIELDS},
             )
+        except AlreadySubmitted as exc:
+            messages.info(request, ALREADY_SENT)
+            return redirect("commitments:entry", pk=exc.first.pk)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
