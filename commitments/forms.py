@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from core import persian
 from core.fields import JalaliDateField, PersianCharField, PersianIntegerField
+from core.forms import OneTimeTokenForm
 from programs.models import County, Sector
 
 from .models import ProgressEntry
@@ -45,7 +46,7 @@ def check_evidence(upload) -> None:
         raise ValidationError("محتوای فایل با پسوند آن جور نیست؛ فایل PDF یا تصویر JPG یا PNG واقعی بارگذاری کنید.")
 
 
-class ProgressEntryForm(forms.Form):
+class ProgressEntryForm(OneTimeTokenForm):
     period_end = JalaliDateField(
         label="پایان دوره (تاریخ شمسی)", help_text="مثل ۱۴۰۵/۰۴/۰۵؛ با رقم فارسی یا انگلیسی، یا از تقویم."
     )
@@ -96,6 +97,8 @@ class ProgressEntryForm(forms.Form):
 
 
 class ProgressEntryEditForm(ProgressEntryForm):
+    # An edit is guarded by its version, not by a one-time token.
+    submission_token = None
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = PersianCharField(
         label="دلیل ویرایش",

@@ -100,6 +100,12 @@ class Commitment(models.Model):
     def is_baseline_record(self) -> bool:
         return self.instrument == self.Instrument.BASELINE
 
+    @property
+    def is_closed_for_reports(self) -> bool:
+        """Prepared (not yet signed) or cancelled: nothing is realised under it, so it takes
+        neither progress entries nor businesses (commitments.services.require_open_for_reports)."""
+        return self.status in (self.Status.PREPARED, self.Status.CANCELLED)
+
 
 class Milestone(models.Model):
     class ReportKind(models.TextChoices):
@@ -177,6 +183,8 @@ class ProgressEntry(models.Model):
     verified_at = models.DateTimeField("زمان بررسی", null=True, blank=True)
     # Optimistic locking: a save carries the version it read; a stale one is refused.
     version = models.PositiveIntegerField("نسخه", default=1)
+    # The entry form's one-time token (core.writes.save_once): one entry per form sent.
+    submission_token = models.UUIDField("شناسهٔ یک‌بارهٔ فرم", null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField("زمان ثبت", auto_now_add=True)
     updated_at = models.DateTimeField("آخرین تغییر", auto_now=True)
     history = HistoricalRecords()

@@ -67,10 +67,18 @@ def progress_entry_get_visible(user, pk) -> ProgressEntry:
 
 
 def milestones_visible_to(user) -> QuerySet[Milestone]:
-    visible = commitments_visible_to(user)
+    """The one scope rule for milestones (the dashboard and restricted reports read it).
+
+    Officials see all. Staff see the milestones of the commitments they report on, and
+    the programme-level ones (no commitment) of the programmes those belong to; never a
+    milestone attached to another commitment, even one of the same programme.
+    """
     if is_official(user):
         return Milestone.objects.all()
-    return Milestone.objects.filter(Q(commitment__in=visible) | Q(program__commitments__in=visible)).distinct()
+    visible = commitments_visible_to(user)
+    return Milestone.objects.filter(
+        Q(commitment__in=visible) | Q(commitment__isnull=True, program__in=visible.values("program_id"))
+    )
 
 
 def upcoming_milestones(user, today=None, limit: int = 20) -> list[dict]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from core import persian
 from core.roles import is_official
-from core.writes import ConcurrentEditError, full_clean, stamp
+from core.writes import ConcurrentEditError, full_clean, refuse_used_token, save_once, stamp
 
 from .models import Commitment, ProgressEntry
 from .selectors import can_report_on
@@ -146,6 +147,20 @@ def require_reporter(actor, commitment: Commitment) -> None:
         raise PermissionDenied("شما گزارش‌دهندهٔ این تعهد نیستید.")
 
 
+def require_open_for_reports(commitment: Commitment) -> None:
+    """The one rule for what may be recorded under a commitment that is not in force.
+
+    A prepared (unsigned) or cancelled commitment realises nothing: progress entries
+    (progress_entry_create), businesses (registry's business_create) and imported rows
+    (registry/imports.py) are all refused with these words.
+    """
+    if commitment.is_closed_for_reports:
+        raise ValidationError(
+            f"تعهد «{commitment.title}» «{commitment.get_status_display()}» است؛ تا تعهدی امضا نشده یا اگر لغو شده باشد، "
+            "گزارش پیشرفت و کسب‌وکار روی آن ثبت نمی‌شود."
+        )
+
+
 def _check_entry_dates(entry: ProgressEntry) -> None:
     today = persian.local_today()
     if entry.period_end and entry.period_end > today:
@@ -164,14 +179,17 @@ def progress_entry_create(
     credit_paid: int = 0,
     note: str = "",
     evidence=None,
+    submission_token=None,
 ) -> ProgressEntry:
+    """A new entry, «ارسال شده». Sent twice with one `submission_token`, it is saved once:
+    the second call raises AlreadySubmitted with the first entry."""
     require_reporter(actor, commitment)
+    refuse_used_token(ProgressEntry, submission_token)
     if commitment.is_baseline_record:
         raise ValidationError(
             "«شغل پایه» رقم پیش از سامانه است و گزارش پیشرفت تازه نمی‌گیرد؛ گزارش را روی تعهد مربوط ثبت کنید."
         )
-    if commitment.status in (Commitment.Status.PREPARED, Commitment.Status.CANCELLED):
-        raise ValidationError(f"برای تعهدی با وضعیت «{commitment.get_status_display()}» گزارش پیشرفت ثبت نمی‌شود.")
+    require_open_for_reports(commitment)
     entry = ProgressEntry(
         commitment=commitment,
         period_end=period_end,
@@ -182,13 +200,14 @@ def progress_entry_create(
         note=persian.normalize_letters(note or ""),
         entered_by=actor,
         status=ProgressEntry.Status.SUBMITTED,
+        submission_token=submission_token,
     )
     if evidence:
         entry.evidence = evidence
     full_clean(entry)
     _check_entry_dates(entry)
     stamp(entry, actor, "ثبت گزارش پیشرفت")
-    entry.save()
+    save_once(entry)
     return entry
 
 
@@ -235,10 +254,38 @@ def _require_official(actor) -> None:
         raise PermissionDenied("فقط مقام استانی می‌تواند گزارش‌ها را بررسی کند.")
 
 
+SELF_REVIEW_REFUSED = "این گزارش را خود شما ثبت کرده‌اید؛ تأیید یا برگشت آن با مقام استانی دیگری است، نه ثبت‌کننده."
+SELF_REVIEW_NOTE = "بازبینی توسط ثبت‌کننده"
+
+
+def is_self_review(actor, entry: ProgressEntry) -> bool:
+    return entry.entered_by_id is not None and entry.entered_by_id == actor.pk
+
+
+def may_review(actor, entry: ProgressEntry) -> bool:
+    """Separation of duties: whoever entered an entry does not verify or return it.
+
+    An official who is also a reporter never may; the admin only where the deployment
+    says so (ALLOW_SELF_REVIEW, off by default: a one-person pilot), and then the
+    history says it was a self-review.
+    """
+    if not is_self_review(actor, entry):
+        return True
+    return actor.is_superuser and settings.ALLOW_SELF_REVIEW
+
+
+def _review_reason(actor, entry: ProgressEntry, reason: str) -> str:
+    """The change reason, after refusing a forbidden self-review; an allowed one is named."""
+    if not may_review(actor, entry):
+        raise PermissionDenied(SELF_REVIEW_REFUSED)
+    return f"{reason} ({SELF_REVIEW_NOTE})" if is_self_review(actor, entry) else reason
+
+
 @transaction.atomic
 def progress_entry_verify(*, actor, entry: ProgressEntry, version: int | None = None) -> ProgressEntry:
     _require_official(actor)
     locked = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
+    change_reason = _review_reason(actor, locked, "تأیید گزارش")
     if version is not None and locked.version != version:
         raise ConcurrentEditError(STALE_REVIEW)
     if locked.status != ProgressEntry.Status.SUBMITTED:
@@ -247,7 +294,7 @@ def progress_entry_verify(*, actor, entry: ProgressEntry, version: int | None = 
     locked.verified_by = actor
     locked.verified_at = timezone.now()
     locked.version += 1
-    stamp(locked, actor, "تأیید گزارش")
+    stamp(locked, actor, change_reason)
     locked.save()
     return locked
 
@@ -259,6 +306,7 @@ def progress_entry_reject(*, actor, entry: ProgressEntry, reason: str, version: 
     if not reason:
         raise ValidationError({"review_note": "دلیل برگشت را بنویسید تا کارشناس بداند چه چیزی را اصلاح کند."})
     locked = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
+    change_reason = _review_reason(actor, locked, "برگشت")
     if version is not None and locked.version != version:
         raise ConcurrentEditError(STALE_REVIEW)
     if locked.status != ProgressEntry.Status.SUBMITTED:
@@ -268,7 +316,7 @@ def progress_entry_reject(*, actor, entry: ProgressEntry, reason: str, version: 
     locked.verified_by = actor
     locked.verified_at = timezone.now()
     locked.version += 1
-    stamp(locked, actor, f"برگشت: {reason}")
+    stamp(locked, actor, f"{change_reason}: {reason}")
     locked.save()
     return locked
 

@@ -24,13 +24,16 @@ from core import charts, persian
 from core.forms import add_service_errors
 from core.history import change_rows
 from core.roles import is_official
+from core.writes import AlreadySubmitted
 
 from . import figures, selectors, services
 from .forms import ProgressEntryEditForm, ProgressEntryForm, ReopenForm, ReturnForm, VerifyForm
 from .models import Commitment, Milestone, ProgressEntry
 
 ENTRY_FIELDS = ("period_end", "jobs_created", "county", "sector", "credit_paid", "note", "evidence")
+ALREADY_SENT = "این فرم پیش‌تر یک بار فرستاده شده بود و گزارش همان بار ثبت شد؛ گزارش دوباره ثبت نشد."
 ENTRIES_PER_PAGE = 50
+REVIEWS_PER_PAGE = 50
 
 
 def _require_official(user) -> None:
@@ -111,8 +114,14 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.progress_entry_create(
-                actor=request.user, commitment=commitment, **{k: form.cleaned_data[k] for k in ENTRY_FIELDS}
+                actor=request.user,
+                commitment=commitment,
+                submission_token=form.cleaned_data["submission_token"],
+                **{k: form.cleaned_data[k] for k in ENTRY_FIELDS},
             )
+        except AlreadySubmitted as exc:
+            messages.info(request, ALREADY_SENT)
+            return redirect("commitments:entry", pk=exc.first.pk)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -198,6 +207,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "review": review,
         "flags": flags,
         "actions": _review_actions(entry, flags),
+        "may_review": services.may_review(user, entry),
         "may_reopen": official and locked and not entry.is_baseline,
         "reopen_max": services.REOPEN_REASON_MAX,
     }
@@ -254,19 +264,30 @@ def _review_actions(entry: ProgressEntry, flags: list[figures.OverTarget]) -> di
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     _require_official(request.user)
-    entries = list(
+    # Oldest first, a page at a time: a province's backlog can hold tens of thousands.
+    page = Paginator(
         selectors.entries_awaiting_review(request.user)
         .select_related("commitment", "commitment__organization", "entered_by", "county", "sector")
-        .order_by("created_at", "id")
-    )
-    # The context of every card at once: a fixed number of queries however long the queue.
+        .order_by("created_at", "id"),
+        REVIEWS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    entries = list(page.object_list)
+    # The context of this page's cards at once: a fixed number of queries per page.
     reviews = figures.review_context(e.commitment for e in entries)
     cards = []
     for entry in entries:
         review = reviews[entry.commitment_id]
         flags = figures.over_target(review, entry)
-        cards.append({"entry": entry, "review": review, "flags": flags, "actions": _review_actions(entry, flags)})
-    return render(request, "commitments/review_queue.html", {"cards": cards})
+        cards.append(
+            {
+                "entry": entry,
+                "review": review,
+                "flags": flags,
+                "actions": _review_actions(entry, flags),
+                "may_review": services.may_review(request.user, entry),
+            }
+        )
+    return render(request, "commitments/review_queue.html", {"cards": cards, "page": page})
 
 
 def _review_action(request: HttpRequest, pk: int, action: str, form_class, write) -> HttpResponse:
@@ -278,6 +299,9 @@ def _review_action(request: HttpRequest, pk: int, action: str, form_class, write
     """
     _require_official(request.user)
     entry = selectors.progress_entry_get_visible(request.user, pk)
+    if action in ("verify", "return") and not services.may_review(request.user, entry):
+        # Refused before asking "are you sure?"; the service refuses it again under its lock.
+        raise PermissionDenied(services.SELF_REVIEW_REFUSED)
     form = form_class(request.POST)
     fallback = reverse("commitments:entry", args=[entry.pk])
     if not form.is_valid():

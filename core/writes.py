@@ -4,7 +4,7 @@ forms or to the database, and the history row's actor and reason."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 
 from core import persian
@@ -68,7 +68,10 @@ def check_number_ranges(obj) -> None:
 
 def full_clean(obj) -> None:
     check_number_ranges(obj)
-    obj.full_clean()
+    # A one-time token already used is save_once()'s to answer (AlreadySubmitted with the
+    # first row), not a field error: a request racing the first one can get past
+    # refuse_used_token() and see the first row only here.
+    obj.full_clean(exclude=["submission_token"] if hasattr(obj, "submission_token") else None)
 
 
 def stamp(obj, actor, reason: str) -> None:
@@ -78,3 +81,42 @@ def stamp(obj, actor, reason: str) -> None:
     # django-simple-history reads these when it writes the history row.
     obj._history_user = actor
     obj._change_reason = reason[:100] if reason else ""
+
+
+# ---------------------------------------------------------------- one-time form tokens
+
+
+class AlreadySubmitted(Exception):
+    """The same form (its one-time `submission_token`) was sent before: a double click,
+    the back button, two requests at once. `first` is the row the first sending saved."""
+
+    def __init__(self, first):
+        super().__init__(f"already submitted as {type(first).__name__} {first.pk}")
+        self.first = first
+
+
+def refuse_used_token(model, token) -> None:
+    """Before full_clean(): a token already used raises AlreadySubmitted, not a
+    uniqueness error on a field nobody typed."""
+    if token is not None:
+        first = model.objects.filter(submission_token=token).first()
+        if first is not None:
+            raise AlreadySubmitted(first)
+
+
+def save_once(obj) -> None:
+    """Save obj, whose `submission_token` is unique in its table.
+
+    Two requests with one token can both pass refuse_used_token(); the database's unique
+    index lets one insert through, and the other (on PostgreSQL it waits for the first to
+    commit) gets AlreadySubmitted with the first row. Nothing of the second is written.
+    """
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        token = obj.submission_token
+        first = type(obj).objects.filter(submission_token=token).first() if token is not None else None
+        if first is None:
+            raise
+        raise AlreadySubmitted(first) from None

@@ -205,6 +205,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # on the day. A build still "running" after REPORT_STALE_SECONDS is presumed dead (its
 # worker was killed) and may be claimed again when its task is redelivered.
 REPORT_DRAFT_DAYS_BEFORE = [int(d) for d in env_list("REPORT_DRAFT_DAYS_BEFORE", "10,3")]
+# Separation of duties: nobody verifies or returns a progress entry they entered. This
+# lets the admin (superuser) do it anyway, for a one-person pilot; the history then
+# names it a self-review. Off unless set.
+ALLOW_SELF_REVIEW = env_bool("ALLOW_SELF_REVIEW", False)
+
 REPORT_STALE_SECONDS = int(os.environ.get("REPORT_STALE_SECONDS", "900"))
 # A pending report that never reached the broker (Redis down) is resent by a periodic
 # sweep once it is this old, so the request's own on_commit send goes first.

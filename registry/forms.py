@@ -6,13 +6,14 @@ from django import forms
 
 from core import persian
 from core.fields import JalaliDateField, NationalCodeField, PersianCharField, PersianIntegerField
+from core.forms import OneTimeTokenForm
 from programs.models import County, Sector
 
 from .import_files import MAX_FILE_BYTES
 from .models import ContinuityCheck
 
 
-class BusinessForm(forms.Form):
+class BusinessForm(OneTimeTokenForm):
     commitment = forms.ModelChoiceField(label="تعهد", queryset=None, empty_label="— انتخاب کنید —")
     reference_code = PersianCharField(label="کد پیگیری", max_length=64)
     county = forms.ModelChoiceField(label="شهرستان", queryset=County.objects.all(), empty_label="— انتخاب کنید —")

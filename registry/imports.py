@@ -29,6 +29,7 @@ from simple_history.utils import bulk_create_with_history
 
 from commitments.models import Commitment
 from commitments.selectors import commitments_reportable_by
+from commitments.services import require_open_for_reports
 from core import figure_cache, national_code, persian
 from programs.models import County, Sector
 
@@ -177,7 +178,7 @@ class _Lookups:
         self.sectors = {match_key(s.name): s for s in Sector.objects.all()}
         self.commitments_by_id: dict[int, Commitment] = {}
         titles: dict[str, list[Commitment]] = {}
-        for commitment in commitments_reportable_by(actor).only("id", "title"):
+        for commitment in commitments_reportable_by(actor).only("id", "title", "status"):
             self.commitments_by_id[commitment.id] = commitment
             titles.setdefault(match_key(commitment.title), []).append(commitment)
         self.commitments_by_title = titles
@@ -222,6 +223,10 @@ def _parse_row(cells: dict[str, str], raw_start, lookups: _Lookups, today) -> tu
             )
         else:
             commitment = matches[0]
+            try:
+                require_open_for_reports(commitment)
+            except ValidationError as exc:
+                problems.append(("commitment", " ".join(exc.messages)))
     values["commitment"] = commitment
 
     for key, table, what in (("county", lookups.counties, "شهرستان"), ("sector", lookups.sectors, "رسته")):

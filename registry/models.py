@@ -25,6 +25,8 @@ class HomeBusiness(models.Model):
     county = models.ForeignKey(County, verbose_name="شهرستان", on_delete=models.PROTECT)
     sector = models.ForeignKey(Sector, verbose_name="رسته", on_delete=models.PROTECT)
     started_on = models.DateField("تاریخ شروع")
+    # The business form's one-time token (core.writes.save_once): one business per form sent.
+    submission_token = models.UUIDField("شناسهٔ یک‌بارهٔ فرم", null=True, blank=True, unique=True, editable=False)
     jobs = models.PositiveIntegerField("تعداد شغل", default=1)
     loan_amount = models.PositiveBigIntegerField("مبلغ تسهیلات (ریال)", default=0)
     status = models.CharField("وضعیت", max_length=20, choices=Status.choices, default=Status.UNCHECKED)

@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from commitments.models import Commitment
-from commitments.services import require_reporter
+from commitments.services import require_open_for_reports, require_reporter
 from core import national_code, persian
-from core.writes import full_clean, stamp
+from core.writes import full_clean, refuse_used_token, save_once, stamp
 
 from .models import ContinuityCheck, HomeBusiness
 
@@ -31,10 +31,13 @@ def business_create(
     jobs: int = 1,
     loan_amount: int = 0,
     owner_national_code: str = "",
+    submission_token=None,
 ) -> HomeBusiness:
     """A business under a commitment the actor reports on. The owner's national code is
     optional; only its keyed hash and last three digits are stored (`owner_code_fields`)."""
     require_reporter(actor, commitment)
+    require_open_for_reports(commitment)
+    refuse_used_token(HomeBusiness, submission_token)
     business = HomeBusiness(
         commitment=commitment,
         # Stored normalised (core.persian.normalize_code) so the unique key holds on what
@@ -48,10 +51,11 @@ def business_create(
         # «پایش‌نشده» until its first continuity check: registering is not checking.
         status=HomeBusiness.Status.UNCHECKED,
         **owner_code_fields(owner_national_code),
+        submission_token=submission_token,
     )
     full_clean(business)
     stamp(business, actor, "ثبت کسب‌وکار")
-    business.save()
+    save_once(business)
     return business
 
 

@@ -23,6 +23,7 @@ from core import charts, figure_cache, persian
 from core.forms import add_service_errors
 from core.history import change_rows
 from core.roles import is_official
+from core.writes import AlreadySubmitted
 
 from . import exports, figures, import_files, imports, services
 from .figures import business_status_counts
@@ -141,6 +142,9 @@ def business_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             business = services.business_create(actor=request.user, **form.cleaned_data)
+        except AlreadySubmitted as exc:
+            messages.info(request, "این فرم پیش‌تر یک بار فرستاده شده بود و کسب‌وکار همان بار ثبت شد؛ دوباره ثبت نشد.")
+            return redirect("registry:detail", pk=exc.first.pk)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

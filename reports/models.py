@@ -47,6 +47,10 @@ class Report(models.Model):
         default=False,
         help_text="گزارش کارشناس فقط تعهدهایی را در بر می‌گیرد که او گزارشگر آن‌هاست.",
     )
+    # The commitments a restricted report was built over, recorded before building: its
+    # files may be downloaded only while its requester still reports on every one of them
+    # (reports/selectors.report_get_downloadable). None until built, and on province-wide reports.
+    covered_commitment_ids = models.JSONField("تعهدهای دربرگرفته", null=True, blank=True, editable=False)
     # kind:due:stage for reports built by the daily schedule, so a second run of the
     # schedule on the same day builds nothing twice; empty for reports asked for by hand.
     schedule_key = models.CharField("کلید زمان‌بندی", max_length=100, null=True, blank=True, unique=True, editable=False)

@@ -43,6 +43,29 @@ def report_get_visible(user, pk) -> Report:
         raise Http404("گزارش پیدا نشد.") from None
 
 
+def report_get_downloadable(user, pk) -> Report:
+    """A report whose files this user may take away now.
+
+    A restricted report holds the data of the commitments its requester reported on when
+    it was built; once they no longer report on every one of those, its files answer 404
+    like a missing report (asking again builds one over what they report on now).
+    """
+    report = report_get_visible(user, pk)
+    if report.is_restricted and not is_official(user):
+        covered = set(report.covered_commitment_ids or [])
+        still = set(commitments_visible_to(user).filter(pk__in=covered).values_list("pk", flat=True))
+        if report.covered_commitment_ids is None or covered - still:
+            raise Http404("گزارش پیدا نشد.")
+    return report
+
+
+def covered_commitment_ids(report: Report) -> list[int] | None:
+    """What a restricted report is about to cover, recorded on it at build time."""
+    if not report.is_restricted:
+        return None
+    return sorted(report_scope(report).commitments.values_list("pk", flat=True))
+
+
 def can_request_reports(user) -> bool:
     return is_official(user) or is_chamber_staff(user)
 

@@ -29,7 +29,7 @@ from core.roles import OFFICIALS_GROUP, is_official
 from core.writes import stamp
 
 from .models import DeadlineRule, Report
-from .selectors import can_request_reports
+from .selectors import can_request_reports, covered_commitment_ids
 
 logger = logging.getLogger(__name__)
 
@@ -199,13 +199,21 @@ def report_build(report_id: int, *, today: datetime.date | None = None) -> Repor
         return None
     try:
         report = Report.objects.select_related("requested_by").get(pk=report_id)
+        # Recorded before building: a reporter removed meanwhile is then missing from the
+        # scope at download time and the files are refused, never the other way round.
+        covered = covered_commitment_ids(report)
         content = build_content(report, today=today)
         pdf_name, xlsx_name = write_report_files(report, content)
     except BaseException as exc:
         exc.report_claim = claim  # the task decides: release for a retry, or fail
         raise
     done = Report.objects.filter(pk=report_id, status=Report.Status.RUNNING, started_at=claim).update(
-        status=Report.Status.READY, pdf=pdf_name, xlsx=xlsx_name, finished_at=timezone.now(), error=""
+        status=Report.Status.READY,
+        pdf=pdf_name,
+        xlsx=xlsx_name,
+        finished_at=timezone.now(),
+        error="",
+        covered_commitment_ids=covered,
     )
     if not done:
         logger.warning("report %s: claim lost while building; the other build's result stands", report_id)

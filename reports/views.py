@@ -123,7 +123,7 @@ def report_status(request):
 @login_required
 @require_GET
 def report_download(request, pk: int, fmt: str):
-    report = selectors.report_get_visible(request.user, pk)
+    report = selectors.report_get_downloadable(request.user, pk)
     if fmt not in FORMATS or report.status != Report.Status.READY:
         raise Http404("فایل این گزارش آماده نیست.")
     field = report.pdf if fmt == "pdf" else report.xlsx

@@ -137,7 +137,9 @@ def test_no_entry_on_a_prepared_commitment(client, program):
     client.force_login(user)
     response = post_entry(client, prepared)
     assert response.status_code == 400
-    assert "«آماده امضا» گزارش پیشرفت ثبت نمی‌شود" in response.content.decode()
+    assert "«آماده امضا» است؛ تا تعهدی امضا نشده یا اگر لغو شده باشد، گزارش پیشرفت و کسب‌وکار روی آن ثبت نمی‌شود." in (
+        response.content.decode()
+    )
     assert ProgressEntry.objects.count() == 0
 
 

@@ -129,21 +129,35 @@ def test_the_official_sees_the_flag_and_context_on_the_entry_page_and_the_queue(
     assert f"تأیید شود؟ رقم تأییدشده در پیشخوان و گزارش‌های رسمی می‌آید.\n{OVER_BARAKAT}." in queue
 
 
-def test_the_review_queue_takes_the_same_queries_for_1_and_10_entries(official_client, staff, commitment, program):
-    def queue_queries() -> int:
+def test_the_review_queue_is_paged_oldest_first_in_the_same_queries_for_1_and_60_entries(
+    official_client, staff, commitment, program
+):
+    def queue(page=None) -> tuple[int, str]:
         with CaptureQueriesContext(connection) as queries:
-            response = official_client.get(reverse("commitments:review_queue"))
+            response = official_client.get(reverse("commitments:review_queue"), {"page": page} if page else {})
         assert response.status_code == 200
-        return len(queries), response.content.decode().count('class="card review-item')
+        return len(queries), response.content.decode()
 
-    f.ProgressEntryFactory(commitment=commitment, entered_by=staff)
-    one = queue_queries()
-    for i in range(9):  # tranches, separate commitments and their own authors
+    def cards(html: str) -> list[int]:
+        return [int(pk) for pk in re.findall(r'<h2><a href="/progress/(\d+)/">', html)]
+
+    first = f.ProgressEntryFactory(commitment=commitment, entered_by=staff)
+    one_queries, one = queue()
+    assert cards(one) == [first.pk]
+    authors = [staff, *(f.UserFactory(username=f"u{i}") for i in range(3))]
+    for i in range(59):  # tranches, separate commitments and their own authors
         target = f.CommitmentFactory(program=program, parent=commitment if i % 2 else None, jobs_target=100)
-        f.ProgressEntryFactory(commitment=target, jobs_created=150, entered_by=f.UserFactory(username=f"u{i}"))
-    ten = queue_queries()
-    assert (one[1], ten[1]) == (1, 10)
-    assert one[0] == ten[0]
+        f.ProgressEntryFactory(commitment=target, jobs_created=150, entered_by=authors[i % 4])
+    oldest_first = list(ProgressEntry.objects.order_by("created_at", "id").values_list("pk", flat=True))
+
+    sixty_queries, sixty = queue()
+    last_queries, last = queue(page=2)
+
+    assert (cards(sixty), cards(last)) == (oldest_first[:50], oldest_first[50:])
+    assert one_queries == sixty_queries == last_queries
+    assert "۶۰ گزارش در انتظار تأیید یا برگشت" in sixty
+    assert "<span>صفحهٔ ۱ از ۲</span>" in sixty and '<a href="?page=2">بعدی ›</a>' in sixty
+    assert "<span>صفحهٔ ۲ از ۲</span>" in last and '<a href="?page=1">‹ قبلی</a>' in last
 
 
 def post_review(client, action, entry, **data):
