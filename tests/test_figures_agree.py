@@ -237,6 +237,7 @@ def by_testid(page: str, testid: str) -> str:
 def unchecked_on_business_list(page: str) -> str | None:
     """The «پایش‌نشده» count of the business list's summary line, None when it names none."""
     summary = re.search(r'<p class="hb-summary">(.*?)</p>', page, re.S).group(1)
+    summary = " ".join(re.sub(r"<[^>]+>", "", summary).split())  # the labels link their definitions
     found = re.findall(rf"{glossary.label('unchecked')} ([۰-۹٬]+)", summary)
     assert len(found) <= 1, summary
     return found[0] if found else None

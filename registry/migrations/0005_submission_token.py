@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0003_owner_national_code'),
+        ('registry', '0004_normalised_reference_codes'),
     ]
 
     operations = [
