@@ -12,6 +12,18 @@ from ..selectors import ReportScope
 from .common import percent_of, report_content
 from .content import INT, MONEY, PERCENT, TEXT, Column, Fact, ReportContent, Section, Table
 
+# Each commitment's credit beside its jobs.
+COMMITMENT_CREDIT_COLUMNS = [
+    Column("تعهد", TEXT, 48),
+    Column("متعهد", TEXT, 22),
+    Column("اعتبار تعهدشده (ریال)", MONEY, 20),
+    Column("پرداخت‌شده (ریال)", MONEY, 20),
+    Column("سهم پرداخت", PERCENT, 10),
+    # The jobs beside the credit in the glossary's words: a commitment's
+    # «تحقق‌یافته»; by county and organisation the dashboard's «شغل تازه».
+    Column(glossary.label("realised"), INT),
+]
+
 
 def credits_totals(numbers: dict) -> dict:
     items = numbers["figures"]
@@ -41,16 +53,7 @@ def credits(report: Report, scope: ReportScope, today: datetime.date) -> ReportC
                     Table(
                         "تعهدها",
                         "اعتبار تعهدشده و پرداخت‌شده هر تعهد",
-                        [
-                            Column("تعهد", TEXT, 48),
-                            Column("متعهد", TEXT, 22),
-                            Column("اعتبار تعهدشده (ریال)", MONEY, 20),
-                            Column("پرداخت‌شده (ریال)", MONEY, 20),
-                            Column("سهم پرداخت", PERCENT, 10),
-                            # The jobs beside the credit in the glossary's words: a commitment's
-                            # «تحقق‌یافته»; by county and organisation the dashboard's «شغل تازه».
-                            Column(glossary.label("realised"), INT),
-                        ],
+                        COMMITMENT_CREDIT_COLUMNS,
                         [
                             [
                                 ("— " * f.depth) + f.commitment.title,

@@ -18,6 +18,20 @@ from ..selectors import ReportScope
 from .common import percent_of, report_content
 from .content import DATE, INT, MONEY, PERCENT, TEXT, Column, Fact, ReportContent, Section, Table
 
+# The registry listing (Excel only): one row per business, its latest check's reason and date.
+REGISTRY_COLUMNS = [
+    Column("کد پیگیری", TEXT, 18),
+    Column("تعهد", TEXT, 40),
+    Column("شهرستان", TEXT, 14),
+    Column("رسته", TEXT, 18),
+    Column("تاریخ شروع", DATE, 12),
+    Column("شغل", INT, 8),
+    Column("تسهیلات (ریال)", MONEY, 16),
+    Column("وضعیت", TEXT, 12),
+    Column("دلیل آخرین پایش", TEXT, 16),
+    Column("آخرین پایش", DATE, 12),
+]
+
 
 def _share_percent(share: float | None) -> float | None:
     return None if share is None else round(100.0 * share, 1)
@@ -243,18 +257,7 @@ def pathology(report: Report, scope: ReportScope, today: datetime.date) -> Repor
                     Table(
                         "کسب‌وکارها",
                         "فهرست کسب‌وکارها",
-                        [
-                            Column("کد پیگیری", TEXT, 18),
-                            Column("تعهد", TEXT, 40),
-                            Column("شهرستان", TEXT, 14),
-                            Column("رسته", TEXT, 18),
-                            Column("تاریخ شروع", DATE, 12),
-                            Column("شغل", INT, 8),
-                            Column("تسهیلات (ریال)", MONEY, 16),
-                            Column("وضعیت", TEXT, 12),
-                            Column("دلیل آخرین پایش", TEXT, 16),
-                            Column("آخرین پایش", DATE, 12),
-                        ],
+                        REGISTRY_COLUMNS,
                         _RegistryRows(scope.businesses),
                         in_pdf=False,
                     )

@@ -14,6 +14,17 @@ from ..selectors import ReportScope
 from .common import report_content
 from .content import DATE, INT, PERCENT, TEXT, Column, Fact, ReportContent, Section, Table
 
+# The deadlines table: each milestone, whom it binds and whether it is done.
+MILESTONE_COLUMNS = [
+    Column("عنوان", TEXT, 44),
+    Column("مربوط به", TEXT, 36),
+    Column("دستگاه مسئول", TEXT, 30),
+    Column("گزارش", TEXT, 22),
+    Column("مهلت", DATE, 12),
+    Column("تاریخ انجام", DATE, 12),
+    Column("وضعیت", TEXT, 16),
+]
+
 
 def _milestone_state(m, today: datetime.date) -> str:
     if m.done_on:
@@ -163,15 +174,7 @@ def commitment_timetable(report: Report, scope: ReportScope, today: datetime.dat
                     Table(
                         "مهلت‌ها",
                         "مهلت‌ها و نقاط عطف",
-                        [
-                            Column("عنوان", TEXT, 44),
-                            Column("مربوط به", TEXT, 36),
-                            Column("دستگاه مسئول", TEXT, 30),
-                            Column("گزارش", TEXT, 22),
-                            Column("مهلت", DATE, 12),
-                            Column("تاریخ انجام", DATE, 12),
-                            Column("وضعیت", TEXT, 16),
-                        ],
+                        MILESTONE_COLUMNS,
                         milestone_rows,
                     )
                 ],
