@@ -201,13 +201,13 @@ def pathology(report: Report, scope: ReportScope, today: datetime.date) -> Repor
                 ],
             ),
             Section(
-                "ماندگاری: سهم فعال ۶ و ۱۲ ماه پس از شروع",
+                "بقا: سهم فعال ۶ و ۱۲ ماه پس از شروع",
                 intro=registry.SURVIVAL_RULE,
                 charts=[charts.survival_columns(started_cohorts, months=(6, 12))],
                 tables=[
                     Table(
-                        "ماندگاری",
-                        "ماندگاری کل",
+                        "بقا",
+                        "بقای همهٔ کسب‌وکارها",
                         [
                             Column("پس از", TEXT, 12),
                             Column("پایش‌شده", INT),
@@ -227,8 +227,8 @@ def pathology(report: Report, scope: ReportScope, today: datetime.date) -> Repor
                         ],
                     ),
                     Table(
-                        "ماندگاری ماهانه",
-                        "ماندگاری به تفکیک ماه شروع",
+                        "بقا به تفکیک ماه شروع",
+                        "بقا به تفکیک ماه شروع",
                         [
                             Column("ماه شروع", TEXT, 16),
                             Column("شروع‌شده", INT),
