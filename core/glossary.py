@@ -173,7 +173,7 @@ FIGURES: dict[str, Figure] = {
             "still_active",
             "هنوز فعال",
             "شغل کسب‌وکارهایی که آخرین پایششان فعال است. کسب‌وکار پایش‌نشده در آن نیست.",
-            "reports.figures.dashboard_figures",
+            "registry.figures.still_active_jobs",
             _REGISTRY,
         ),
         Figure(

@@ -80,6 +80,12 @@ def business_status_counts(businesses: QuerySet[HomeBusiness]) -> dict[str, dict
     return {r["status"]: {"count": r["n"], "jobs": r["jobs"] or 0} for r in rows}
 
 
+def still_active_jobs(counts: dict[str, dict[str, int]]) -> int:
+    """«هنوز فعال»: the jobs of businesses whose latest check says active, read from
+    business_status_counts (each owner once; a never-checked business is not in it)."""
+    return counts.get(HomeBusiness.Status.ACTIVE, {}).get("jobs", 0)
+
+
 # ---------------------------------------------------------------- pathology
 
 

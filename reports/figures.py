@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from commitments.figures import VERIFIED, jalali_month_spans, ladder
 from commitments.models import Commitment, ProgressEntry
 from core import persian
-from registry.figures import business_status_counts
+from registry.figures import business_status_counts, still_active_jobs
 from registry.models import HomeBusiness
 
 
@@ -105,7 +105,7 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
         "new_jobs": total["new_jobs"],
         "baseline_jobs": total["baseline_jobs"],
         "pledged": total["pledged"],
-        "still_active": statuses.get(HomeBusiness.Status.ACTIVE, {}).get("jobs", 0),
+        "still_active": still_active_jobs(statuses),
         "registered_jobs": sum(v["jobs"] for v in statuses.values()),
         "unchecked": statuses.get(HomeBusiness.Status.UNCHECKED, {}).get("count", 0),
         "by_org": ranked(by_org),

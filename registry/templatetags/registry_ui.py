@@ -1,11 +1,10 @@
 """What the registry adds to other apps' pages without those apps importing it."""
 
 from django import template
-from django.db.models import Sum
 
 from core.roles import is_official
+from registry import figures
 from registry.models import HomeBusiness
-from registry.selectors import counted
 
 register = template.Library()
 
@@ -15,10 +14,9 @@ def still_active_jobs(commitment_ids) -> int:
     """Jobs in the businesses of these commitments (a commitment and the tranches the
     reader may see, as the page lists them) whose latest check says active: «هنوز فعال»
     (a business never checked is «پایش‌نشده» and not counted); each owner once."""
-    total = counted(
-        HomeBusiness.objects.filter(commitment_id__in=list(commitment_ids), status=HomeBusiness.Status.ACTIVE)
-    ).aggregate(jobs=Sum("jobs"))
-    return total["jobs"] or 0
+    return figures.still_active_jobs(
+        figures.business_status_counts(HomeBusiness.objects.filter(commitment_id__in=list(commitment_ids)))
+    )
 
 
 @register.simple_tag

@@ -53,7 +53,7 @@ def pathology_totals(scope: ReportScope, cohorts: list[dict]) -> dict:
         "semi_closed": n("semi_closed"),
         "inactive": n("inactive"),
         "unchecked": n("unchecked"),
-        "jobs_active": n("active", "jobs"),
+        "jobs_active": registry.still_active_jobs(counts),
         "jobs_total": sum(v["jobs"] for v in counts.values()),
         "survival": survival,
     }
