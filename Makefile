@@ -71,7 +71,7 @@ $(VENDOR)/.installed: package.json
 
 # Debian libraries WeasyPrint needs (installed only where missing, and only as root).
 SYSDEPS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-TESTDEPS := chromium poppler-utils
+TESTDEPS := chromium poppler-utils nginx
 sysdeps:
 	@$(MAKE) --no-print-directory _apt PKGS="$(SYSDEPS)"
 

@@ -9,6 +9,7 @@ import contextlib
 import http.client
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -218,3 +219,126 @@ def wait_until_listening(served: Served) -> None:
             return
         time.sleep(0.05)
     raise AssertionError("gunicorn did not listen on its socket within 15 s")
+
+
+# ---------------------------------------------------------------- nginx in front, as deployed
+
+DEPLOY_DOC = ROOT / "docs" / "deploy.md"
+
+
+def deploy_doc_location() -> str:
+    """The `location / { … }` block of docs/deploy.md's nginx site, as written there: the
+    test runs the proxy lines people copy, not a copy of them that could drift."""
+    text = DEPLOY_DOC.read_text(encoding="utf-8")
+    site = text[text.index("```nginx") : text.index("```", text.index("```nginx") + 8)]
+    start = site.index("    location / {")
+    return site[start : site.index("\n    }", start) + len("\n    }")]
+
+
+@dataclass
+class Front:
+    """nginx on a loopback port, in front of a served gunicorn's unix socket. `client(address)`
+    gives a transport whose connections leave from that loopback address (127.0.0.2, …), so
+    nginx sees real, different client addresses, as it would from different machines."""
+
+    port: int
+    proc: subprocess.Popen
+    error_log: Path
+
+    def client(self, source: str) -> FrontClient:
+        return FrontClient(self.port, source)
+
+
+@dataclass
+class FrontClient:
+    port: int
+    source: str
+
+    def get(self, path: str, headers: dict | None = None):
+        return self.request("GET", path, headers=headers)
+
+    def post(self, path: str, form: dict, headers: dict | None = None):
+        body = urllib.parse.urlencode(form)
+        return self.request(
+            "POST", path, body=body, headers={"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
+        )
+
+    def request(self, method: str, path: str, body: str | None = None, headers: dict | None = None):
+        conn = http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=REQUEST_TIMEOUT, source_address=(self.source, 0)
+        )
+        try:
+            conn.request(method, path, body=body, headers={"Host": HOST, **(headers or {})})
+            response = conn.getresponse()
+            found = {k.lower(): v for k, v in response.getheaders()}
+            if "set-cookie" in found:
+                found["set-cookie"] = "\n".join(response.headers.get_all("Set-Cookie"))
+            return response.status, found, response.read().decode()
+        finally:
+            conn.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def nginx(tmp_path: Path, served: Served):
+    """Debian's nginx with docs/deploy.md's `location /` in front of `served`. Plain HTTP on
+    loopback: TLS ends here in production, so the block's `$scheme` is read as https."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    port = free_port()
+    location = (
+        deploy_doc_location().replace("http://kerman_app", f"http://unix:{served.socket}:").replace("$scheme", "https")
+    )
+    home = tmp_path / "nginx"
+    home.mkdir(exist_ok=True)
+    conf = home / "nginx.conf"
+    # Run as root (the test runner may be root): the workers must reach the socket in tmp_path.
+    user = "user root;" if os.geteuid() == 0 else ""
+    conf.write_text(
+        f"""{user}
+worker_processes 1;
+daemon off;
+pid {home}/nginx.pid;
+error_log {home}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log {home}/access.log;
+    client_body_temp_path {home}/body;
+    proxy_temp_path {home}/proxy;
+    fastcgi_temp_path {home}/fastcgi;
+    uwsgi_temp_path {home}/uwsgi;
+    scgi_temp_path {home}/scgi;
+    client_max_body_size 13m;
+    server {{
+        listen 127.0.0.1:{port};
+        server_name {HOST};
+{location}
+    }}
+}}
+""",
+        encoding="utf-8",
+    )
+    proc = subprocess.Popen(
+        [binary, "-c", str(conf), "-p", str(home)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    front = Front(port=port, proc=proc, error_log=home / "error.log")
+    try:
+        for _ in range(200):
+            if proc.poll() is not None:
+                raise AssertionError(f"nginx exited at start: {proc.stderr.read().decode()[-2000:]}")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("nginx did not listen within 10 s")
+        yield front
+    finally:
+        proc.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=10)
+        if proc.poll() is None:
+            proc.kill()

@@ -1,11 +1,14 @@
 """The login lockout counts by the client's real address (core/client_ip.py), as deployed:
 gunicorn on a unix socket behind nginx, which writes X-Forwarded-For."""
 
+import shutil
+from pathlib import Path
+
 import pytest
 from django.test import RequestFactory
 
 from core.client_ip import client_ip
-from tests.served import Browser, gunicorn, migrated_sqlite
+from tests.served import Browser, gunicorn, migrated_sqlite, nginx
 
 PASSWORD = "pass-for-tests-1405"
 
@@ -45,6 +48,7 @@ def served_site(tmp_path_factory):
         tmp_path,
         "from django.contrib.auth import get_user_model",
         f"get_user_model().objects.create_user('staff', password='{PASSWORD}')",
+        f"get_user_model().objects.create_user('admin2', password='{PASSWORD}')",
     )
     with gunicorn(tmp_path, DATABASE_URL=url) as served:
         yield served
@@ -77,3 +81,26 @@ def test_without_an_address_failures_are_throttled_per_user_name(served_site):
     assert "ورود موقتاً بسته شد" in body and "۱ دقیقه" in body
     # and a client whose address is known is not shut out by it
     assert Browser(served_site, "198.51.100.21").login("staff", PASSWORD)[0] == 302
+
+
+@pytest.fixture(scope="module")
+def behind_nginx(served_site, tmp_path_factory):
+    if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
+        pytest.skip("nginx is not installed (make sysdeps-test installs Debian's nginx)")
+    with nginx(tmp_path_factory.mktemp("nginx"), served_site) as front:
+        yield front
+
+
+def test_behind_nginx_five_wrong_passwords_lock_that_machine_and_only_that_machine(behind_nginx):
+    # given the nginx site of docs/deploy.md in front of the socket, and a client machine
+    # that also writes its own X-Forwarded-For, hoping to be counted as someone else
+    attacker = Browser(behind_nginx.client("127.0.0.2"), "6.6.6.6")
+    # when it sends five wrong passwords
+    assert [attacker.login("admin2", "wrong")[0] for _ in range(5)] == [200, 200, 200, 200, 429]
+    # then the right password from that machine is refused too, in Persian, whatever
+    # address it now writes in its own header
+    attacker.headers["X-Forwarded-For"] = "7.7.7.7"
+    status, body = attacker.login("admin2", PASSWORD)
+    assert status == 429 and "ورود موقتاً بسته شد" in body
+    # and the real user, on another machine, logs in at once
+    assert Browser(behind_nginx.client("127.0.0.3"), None).login("admin2", PASSWORD)[0] == 302
