@@ -44,19 +44,33 @@ def report_get_visible(user, pk) -> Report:
 
 
 def report_get_downloadable(user, pk) -> Report:
-    """A report whose files this user may take away now.
+    """A report whose files this user may take away now (see `with_downloadable`)."""
+    report = report_get_visible(user, pk)
+    if not with_downloadable(user, [report])[0].downloadable:
+        raise Http404("گزارش پیدا نشد.")
+    return report
+
+
+def with_downloadable(user, reports: list[Report]) -> list[Report]:
+    """Sets `downloadable` on each of these visible reports: the one rule for whether this
+    user may take its files away now, for the download itself and for the links to it.
 
     A restricted report holds the data of the commitments its requester reported on when
     it was built; once they no longer report on every one of those, its files answer 404
     like a missing report (asking again builds one over what they report on now).
     """
-    report = report_get_visible(user, pk)
-    if report.is_restricted and not is_official(user):
-        covered = set(report.covered_commitment_ids or [])
-        still = set(commitments_visible_to(user).filter(pk__in=covered).values_list("pk", flat=True))
-        if report.covered_commitment_ids is None or covered - still:
-            raise Http404("گزارش پیدا نشد.")
-    return report
+    if is_official(user):
+        for report in reports:
+            report.downloadable = True
+        return reports
+    restricted = [r for r in reports if r.is_restricted]
+    wanted = {pk for r in restricted for pk in (r.covered_commitment_ids or [])}
+    still = set(commitments_visible_to(user).filter(pk__in=wanted).values_list("pk", flat=True)) if wanted else set()
+    for report in reports:
+        report.downloadable = not report.is_restricted or (
+            report.covered_commitment_ids is not None and set(report.covered_commitment_ids) <= still
+        )
+    return reports
 
 
 def covered_commitment_ids(report: Report) -> list[int] | None:

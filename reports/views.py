@@ -36,7 +36,8 @@ FORMATS = {
 
 
 def _status_json(report: Report) -> dict:
-    ready = report.status == Report.Status.READY
+    """One report's state for the list's polling; `report` has been through with_downloadable."""
+    ready = report.status == Report.Status.READY and report.downloadable
     return {
         "id": report.pk,
         "status": report.status,
@@ -51,7 +52,7 @@ def _status_json(report: Report) -> dict:
 @login_required
 @require_GET
 def report_list(request):
-    reports = list(selectors.reports_visible_to(request.user)[:LIST_LIMIT])
+    reports = selectors.with_downloadable(request.user, list(selectors.reports_visible_to(request.user)[:LIST_LIMIT]))
     return render(
         request,
         "reports/list.html",
@@ -116,7 +117,9 @@ def report_status(request):
         if not 0 < number <= BIG_INTEGER_MAX:  # a larger id would overflow the database's integer
             return JsonResponse({"error": "هر شناسهٔ گزارش باید عددی مثبت باشد، مثل ?ids=3,4."}, status=400)
         ids.append(number)
-    reports = selectors.reports_visible_to(request.user).filter(pk__in=ids[:LIST_LIMIT])
+    reports = selectors.with_downloadable(
+        request.user, list(selectors.reports_visible_to(request.user).filter(pk__in=ids[:LIST_LIMIT]))
+    )
     return JsonResponse({"reports": [_status_json(r) for r in reports]})
 
 

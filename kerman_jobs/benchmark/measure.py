@@ -134,6 +134,11 @@ def run_measured(args: list[str], env: dict | None = None, timeout: int = 1800) 
         "peak_mb": round(int(match.group(1)) / 1024, 1) if match else None,
         "exit_code": proc.returncode,
         "output_tail": (proc.stdout + proc.stderr).strip().splitlines()[-3:],
+        # A command that prints `__result=<json>` hands its own figures back.
+        "result": next(
+            (json.loads(line[len("__result=") :]) for line in proc.stdout.splitlines() if line.startswith("__result=")),
+            None,
+        ),
     }
 
 

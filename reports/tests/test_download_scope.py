@@ -59,3 +59,19 @@ def test_assigned_again_the_download_is_back(client, staff, staff_report, other_
     assert client.get(url).status_code == 404
     other_commitment.reporters.add(staff)
     assert client.get(url).status_code == 200
+
+
+def test_the_list_and_its_polling_offer_no_link_the_download_would_refuse(
+    client, staff, staff_report, other_commitment
+):
+    url = reverse("reports:download", args=[staff_report.pk, "pdf"])
+    client.force_login(staff)
+    assert url in client.get(reverse("reports:list")).content.decode()
+
+    other_commitment.reporters.remove(staff)
+
+    page = client.get(reverse("reports:list")).content.decode()
+    assert url not in page
+    assert "دیگر در دسترس شما نیست" in page
+    status = client.get(reverse("reports:status"), {"ids": str(staff_report.pk)}, HTTP_X_BACKGROUND_POLL="1").json()
+    assert status["reports"][0]["pdf_url"] == "" and status["reports"][0]["xlsx_url"] == ""

@@ -22,10 +22,11 @@ from django.urls import reverse
 
 from commitments.models import Commitment
 from core import persian
-from kerman_jobs.benchmark import dataset, measure
+from kerman_jobs.benchmark import dataset, hostile, measure
+from registry import import_files
 from registry.models import HomeBusiness
 
-STEPS = ("pages", "reports", "export", "import", "load")
+STEPS = ("pages", "reports", "export", "import", "hostile", "load")
 
 
 class Command(BaseCommand):
@@ -73,6 +74,8 @@ class Command(BaseCommand):
             self.export(official)
         if "import" in steps:
             self.import_rows(staff, scale)
+        if "hostile" in steps:
+            self.hostile_imports(staff)
         if "load" in steps:
             self.load(official, load_seconds)
         self.table()
@@ -156,6 +159,43 @@ class Command(BaseCommand):
         HomeBusiness.history.filter(reference_code__startswith=prefix).delete()
         HomeBusiness.objects.filter(reference_code__startswith=prefix).delete()
 
+    def hostile_imports(self, staff) -> None:
+        """The attack run's worst files, full size, through the import page: each must be
+        refused within the import's time limit, write nothing and answer under 1 MB."""
+        commitment = Commitment.objects.filter(title__startswith=dataset.BENCH_PREFIX).order_by("id").first()
+        files = {
+            "repeated_rows_xlsx": lambda p: hostile.repeated_rows_xlsx(p.with_suffix(".xlsx"), commitment.pk),
+            "bad_rows_csv": lambda p: hostile.bad_rows_csv(p.with_suffix(".csv"), import_files.MAX_FILE_BYTES),
+            "blank_rows_xlsx": lambda p: hostile.blank_rows_xlsx(p.with_suffix(".xlsx")),
+            "unpacking_bomb_xlsx": lambda p: hostile.unpacking_bomb_xlsx(p.with_suffix(".xlsx")),
+        }
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, build in files.items():
+                build(Path(tmp) / name)
+                path = next(Path(tmp).glob(f"{name}.*"))
+                self.stdout.write(f"hostile import {name}: {path.stat().st_size:,} bytes")
+                code = hostile.POST_CODE.format(path=str(path), username=staff.username)
+                result = measure.run_measured(["shell", "-c", code])
+                answer = result.pop("result") or {}
+                within = (
+                    result["exit_code"] == 0
+                    and answer.get("written") == 0
+                    and answer.get("page_bytes", hostile.PAGE_LIMIT_BYTES) < hostile.PAGE_LIMIT_BYTES
+                    and result["seconds"] <= import_files.MAX_SECONDS
+                )
+                self.record(
+                    {
+                        "name": f"import.hostile_{name}",
+                        "file_bytes": path.stat().st_size,
+                        **result,
+                        **answer,
+                        "limit_seconds": import_files.MAX_SECONDS,
+                        "limit_page_bytes": hostile.PAGE_LIMIT_BYTES,
+                        "within_limits": within,
+                    }
+                )
+                path.unlink()
+
     def load(self, official, seconds: int) -> None:
         # A real session row in the database gunicorn reads, as a browser login leaves.
         client = Client()
@@ -178,6 +218,11 @@ class Command(BaseCommand):
                     f"median {r['median_ms']} ms, p95 {r['p95_ms']} ms, first {r['first_ms']} ms, "
                     f"uncached {r['uncached_ms']} ms, queries {r['queries']}/{r['uncached_queries']}, "
                     f"SQL alone {r['sql_alone_ms']} ms, ratio {r['page_to_sql_ratio']}"
+                )
+            elif name.startswith("import.hostile_"):
+                line = (
+                    f"{r['seconds']} s, peak {r['peak_mb']} MB, page {r.get('page_bytes')} bytes, "
+                    f"status {r.get('status')}, written {r.get('written')}, within limits {r['within_limits']}"
                 )
             elif name.startswith(("report.", "report_pdf.", "export.", "import.")):
                 line = f"{r['seconds']} s, peak {r['peak_mb']} MB, exit {r['exit_code']}"
