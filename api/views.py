@@ -218,10 +218,9 @@ _FIELD_OF_LABEL = {label: key for key, label in COLUMN_LABELS.items()}
 
 
 def _row_error(error) -> dict:
-    # The import numbers rows as a spreadsheet does (its header is row 1); here row 1 is
-    # the first business of the list.
+    # Row 1 is the first business of the list (import_rows numbers them so, messages too).
     return {
-        "row": error.row - 1 if error.row else None,
+        "row": error.row,
         "field": _FIELD_OF_LABEL.get(error.column) or None,
         "message": error.message,
     }
@@ -236,6 +235,8 @@ def _batch_rows(data) -> list[tuple]:
             [],
         )
     items = data["businesses"]
+    if not items:
+        raise BatchRefused("فهرست businesses خالی است؛ دست‌کم یک کسب‌وکار بفرستید.", [])
     if len(items) > settings.API_BATCH_MAX_ROWS:
         raise too_large()
     problems = []

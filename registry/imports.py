@@ -305,10 +305,11 @@ def check_file(*, actor, upload) -> tuple[list[dict], list[RowError], int, bool]
     return check_rows(actor=actor, header=header, rows=rows)
 
 
-def check_rows(*, actor, header, rows: Iterable) -> tuple[list[dict], list[RowError], int, bool]:
+def check_rows(*, actor, header, rows: Iterable, first_row: int = 2) -> tuple[list[dict], list[RowError], int, bool]:
     """check_file's work on rows already read: a header (column names or keys) and the data
-    rows under it, numbered from 2 as a spreadsheet numbers them. The partner API sends its
-    batch of businesses through here, so a row is checked the same way whatever it came in."""
+    rows under it, numbered from `first_row` (2, as a spreadsheet numbers them under its
+    header; the partner API numbers its list from 1). The API sends its batch of businesses
+    through here, so a row is checked the same way whatever it came in."""
     if header is None or not any(cell_text(v) for v in header):
         return (
             [],
@@ -328,7 +329,7 @@ def check_rows(*, actor, header, rows: Iterable) -> tuple[list[dict], list[RowEr
     first_row_of_code: dict[str, int] = {}
     limits = RowLimits()
     try:
-        for number, raw in enumerate(rows, start=2):
+        for number, raw in enumerate(rows, start=first_row):
             raw = tuple(raw)
             cells = {key: cell_text(raw[i]) if i < len(raw) else "" for key, i in positions.items()}
             if not any(cells.values()):
@@ -446,9 +447,9 @@ def import_businesses(*, actor, upload, filename: str = "") -> ImportResult:
 
 
 def import_rows(*, actor, header, rows: Iterable, reason: str) -> ImportResult:
-    """import_businesses for rows already read (the partner API's batch): the same checks,
-    all or nothing, the same history rows with `reason`."""
-    parsed, errors, count, status_column = check_rows(actor=actor, header=header, rows=rows)
+    """import_businesses for rows already read (the partner API's batch, rows numbered from
+    1): the same checks, all or nothing, the same history rows with `reason`."""
+    parsed, errors, count, status_column = check_rows(actor=actor, header=header, rows=rows, first_row=1)
     return _write_checked(actor, parsed, errors, count, status_column, reason=reason[:100])
 
 
