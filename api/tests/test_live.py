@@ -277,3 +277,46 @@ def test_throttled_per_token(live_server, live_province, settings):
     assert "بیش از حد مجاز" in throttled.json()["detail"]
     # Another organisation's token is counted apart.
     assert get(live_server, "commitments/", p.tokens["barakat"]).status_code == 200
+
+
+def test_two_requests_at_once_with_one_key_write_once(live_server, live_province):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two writers at once need PostgreSQL (SQLite serialises them)")
+    p = live_province
+    key = {"Idempotency-Key": "race-1405"}
+    before = row_counts()
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(
+            pool.map(
+                lambda _: post(live_server, "progress-entries/", p.tokens["resalat"], entry_body(p.resalat_mou), **key),
+                range(4),
+            )
+        )
+    assert {a.status_code for a in answers} == {201}
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert row_counts()["entries"] == before["entries"] + 1
+
+
+def test_the_example_client_runs(live_server, live_province):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "docs" / "api-client.py"
+    run = subprocess.run(
+        [sys.executable, str(script), "--url", live_server.url, "--token", live_province.tokens["resalat"]],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "entry: 201" in run.stdout
+    assert "same key again: 201 replayed" in run.stdout
+    assert "batch: 201 {'created': 2" in run.stdout
+    assert "check: 201" in run.stdout
+    assert "refused: 400" in run.stdout
+    assert ProgressEntry.objects.filter(entered_by__first_name="توکن API — بانک رسالت").count() == 1
