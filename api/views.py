@@ -9,6 +9,7 @@ registry/services.py and registry/imports.py: the same checks, the same history 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django_filters.rest_framework import DjangoFilterBackend
@@ -70,10 +71,9 @@ def validated(serializer_class, request) -> dict:
     return serializer.validated_data
 
 
-def _get_or_404(model, pk, what: str):
-    """A county or sector by id; a missing one is a field error (they are public lists)."""
-    from django.core.exceptions import ValidationError
-
+def _by_id(model, pk, what: str):
+    """A county or sector by id; a missing one is a field error, not a 404: they are public
+    lists, nobody's to hide."""
     if pk is None:
         return None
     obj = model.objects.filter(pk=pk).first()
@@ -150,8 +150,8 @@ class ProgressEntryList(generics.GenericAPIView):
                 commitment=commitment,
                 period_end=data["period_end"],
                 jobs_created=data["jobs_created"],
-                county=_get_or_404(County, data.get("county"), "county"),
-                sector=_get_or_404(Sector, data.get("sector"), "sector"),
+                county=_by_id(County, data.get("county"), "county"),
+                sector=_by_id(Sector, data.get("sector"), "sector"),
                 credit_paid=data.get("credit_paid") or 0,
                 note=data.get("note") or "",
             )
