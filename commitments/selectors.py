@@ -12,15 +12,33 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from core import figure_cache, persian
-from core.roles import is_chamber_staff, is_official
+from core.roles import api_organization_id, is_chamber_staff, is_official
 
 from .models import Commitment, Milestone, ProgressEntry
 
 # ---------------------------------------------------------------- access
 
 
+def commitments_of_organization(organization_id: int) -> QuerySet[Commitment]:
+    """What an organisation's API token sees and reports on (api/): the commitments it makes,
+    and those it is a partner in — except a partner that has its own tranche of a
+    commitment acts on that tranche only, not on the whole (Barakat is a partner of Resalat's
+    30,000-job MoU and of the 6,000-job tranche inside it: it sees and reports on the
+    tranche). The baseline record (شغل پایه) is nobody's commitment and is never in it.
+    """
+    partner_of = Commitment.partners.through.objects.filter(organization_id=organization_id).values("commitment_id")
+    parents_of_own_tranches = Commitment.objects.filter(pk__in=partner_of, parent__isnull=False).values("parent_id")
+    return Commitment.objects.filter(
+        Q(organization_id=organization_id) | (Q(pk__in=partner_of) & ~Q(pk__in=parents_of_own_tranches))
+    ).exclude(instrument=Commitment.Instrument.BASELINE)
+
+
 def commitments_visible_to(user) -> QuerySet[Commitment]:
-    """Officials see every commitment; chamber staff those they report on; others none."""
+    """Officials see every commitment; chamber staff those they report on; an API token's
+    user its organisation's (commitments_of_organization); others none."""
+    organization_id = api_organization_id(user)
+    if organization_id is not None:
+        return commitments_of_organization(organization_id)
     qs = Commitment.objects.all()
     if is_official(user):
         return qs
@@ -32,11 +50,16 @@ def commitments_visible_to(user) -> QuerySet[Commitment]:
 def commitments_reportable_by(user) -> QuerySet[Commitment]:
     """Commitments whose progress and businesses this user may enter and correct.
 
-    Only the chamber staff assigned as reporters (and admins); officials verify, they
-    do not enter figures on a bank's behalf.
+    Only the chamber staff assigned as reporters (and admins), and an organisation's API
+    token on its own commitments; officials verify, they do not enter figures on a bank's
+    behalf.
     """
     if not user.is_authenticated or not user.is_active:
         return Commitment.objects.none()
+    organization_id = api_organization_id(user)
+    if organization_id is not None:
+        # A bank's system reports on its own commitments as its chamber staff would.
+        return commitments_of_organization(organization_id)
     if user.is_superuser:
         return Commitment.objects.all()
     if is_chamber_staff(user):

@@ -8,6 +8,7 @@ in the project should do these conversions by hand.
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
@@ -264,6 +265,35 @@ def parse_jalali_date(value: str) -> datetime.date:
     if year < 100:
         raise PersianValueError(f"«{value}»: سال را چهاررقمی وارد کنید، مثل ۱۴۰۵/۰۴/۰۵.")
     return make_jalali_date(year, month, day)
+
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+# Jalali years are 1300–1500 (check_jalali_year); a four-digit year from here on is Gregorian.
+GREGORIAN_YEAR_FROM = 1600
+
+
+def parse_date(value: str) -> datetime.date:
+    """A date as machines send it (the partner API): Jalali as parse_jalali_date reads it
+    («۱۴۰۵/۰۸/۲۰», «1405/08/20», «1405-08-20»), or Gregorian in ISO 8601 («2026-11-11»),
+    told apart by the year. A Gregorian date written with slashes («2026/11/11») is refused
+    with a message that says how to write either, rather than read as a Jalali year 2026.
+    """
+    text = to_ascii_digits(strip_format_chars(str(value))).strip()
+    shown = str(value) if len(str(value)) <= 40 else str(value)[:40] + "…"
+    head = text[:4]
+    if len(text) >= 4 and head.isascii() and head.isdecimal() and int(head) >= GREGORIAN_YEAR_FROM:
+        match = _ISO_DATE.fullmatch(text)
+        if not match:
+            raise PersianValueError(
+                f"«{shown}» پذیرفته نیست؛ تاریخ میلادی را به شکل ISO بنویسید (2026-11-11، سال-ماه-روز) "
+                "یا تاریخ شمسی را به شکل ۱۴۰۵/۰۸/۲۰."
+            )
+        try:
+            day = datetime.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            raise PersianValueError(f"«{shown}» تاریخ میلادی معتبری نیست؛ ماه یا روز آن وجود ندارد.") from None
+        return check_date_in_range(day)
+    return parse_jalali_date(value)
 
 
 def next_jalali_occurrence(month: int, day: int, today: datetime.date | None = None) -> datetime.date:

@@ -6,6 +6,12 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 OFFICIALS_GROUP = "provincial_officials"
 CHAMBER_STAFF_GROUP = "chamber_staff"
+# The partner API acts as one technical user per organisation (api/services.py makes it):
+# in this group, named API_USERNAME_PREFIX + the organisation's id, with no password that
+# logs in. The history names it «توکن API — <organisation>»; commitments/selectors.py
+# gives it the organisation's commitments (commitments_of_organization).
+API_CLIENTS_GROUP = "api_clients"
+API_USERNAME_PREFIX = "api-org-"
 
 
 def _groups(user) -> set[str]:
@@ -27,3 +33,19 @@ def is_chamber_staff(user: AbstractBaseUser | AnonymousUser) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return CHAMBER_STAFF_GROUP in _groups(user)
+
+
+def api_organization_id(user: AbstractBaseUser | AnonymousUser) -> int | None:
+    """The organisation an API technical user acts for, or None for everyone else.
+
+    Both marks are needed: the group (which only the API's own code and an admin set) and
+    the user name that carries the organisation's id; a person who happens to be called
+    «api-org-3» is not an API client.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return None
+    name = user.get_username()
+    if not name.startswith(API_USERNAME_PREFIX) or API_CLIENTS_GROUP not in _groups(user):
+        return None
+    rest = name[len(API_USERNAME_PREFIX) :]
+    return int(rest) if rest.isascii() and rest.isdecimal() else None

@@ -78,6 +78,10 @@ INSTALLED_APPS = [
     "axes",
     "django_celery_beat",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    # Swagger UI's files, served by the site (no CDN) for /api/docs/.
+    "drf_spectacular_sidecar",
     # The kit every app imports (Persian edge, fields, charts, caches, roles, admin
     # helpers, the fa formats and translations); it imports no project app.
     "core",
@@ -85,6 +89,8 @@ INSTALLED_APPS = [
     "commitments",
     "registry",
     "reports",
+    # The partner API: tokens per organisation, /api/v1/ over the apps' own services.
+    "api",
     # The project itself is an app only for the commands that wire the apps together
     # (seed_kerman, bench, backup_data, restore_data).
     "kerman_jobs",
@@ -325,6 +331,43 @@ UPLOAD_MAX_BYTES = UPLOAD_MAX_MB * 1024 * 1024
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# The partner API (api/, README «API برای شرکا»). A body over API_MAX_BODY_KB or a batch of
+# more than API_BATCH_MAX_ROWS businesses is refused (413); API_RATE requests per token
+# (REST framework's "N/second|minute|hour|day"), counted in the cache.
+API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_KB", "1024")) * 1024
+API_BATCH_MAX_ROWS = int(os.environ.get("API_BATCH_MAX_ROWS", "1000"))
+API_RATE = os.environ.get("API_RATE", "600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.limits.TokenRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["api.limits.JsonBodyParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "رابط برنامه‌نویسی سامانهٔ پایش مشاغل خانگی استان کرمان",
+    "DESCRIPTION": (
+        "گزارش پیشرفت، کسب‌وکارها و پایش استمرار را سامانهٔ بانک یا نهاد شریک مستقیم می‌فرستد، با همان "
+        "بررسی‌ها و همان تأیید مقام استانی که در سایت. هر درخواست با سرآیند Authorization: Bearer <توکن>. "
+        "تاریخ‌ها شمسی (۱۴۰۵/۰۸/۲۰ یا 1405/08/20) یا میلادی ISO (2026-11-11)؛ پاسخ‌ها هر دو را دارند. "
+        f"بدنه حداکثر {API_MAX_BODY_BYTES // 1024} کیلوبایت، دستهٔ کسب‌وکارها حداکثر {API_BATCH_MAX_ROWS} ردیف، "
+        f"و {API_RATE.split('/')[0]} درخواست در هر "
+        f"{dict(s='ثانیه', m='دقیقه', h='ساعت', d='روز').get(API_RATE.split('/')[-1][:1], API_RATE)} برای هر توکن."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False, "displayOperationId": False},
+}
 
 # Everything to stderr (the journal under systemd): one JSON object a line with
 # LOG_FORMAT=json, plain text otherwise. gunicorn (gunicorn.conf.py) and the Celery worker

@@ -174,8 +174,13 @@ class _Lookups:
     """Names → objects, loaded once per import (small tables) instead of once per row."""
 
     def __init__(self, actor):
-        self.counties = {match_key(c.name): c for c in County.objects.all()}
-        self.sectors = {match_key(s.name): s for s in Sector.objects.all()}
+        counties, sectors = list(County.objects.all()), list(Sector.objects.all())
+        self.counties = {match_key(c.name): c for c in counties}
+        self.sectors = {match_key(s.name): s for s in sectors}
+        # The API names a county or sector by its id, as every related object there.
+        # No name is a bare number, so the two never meet.
+        self.counties_by_id = {str(c.pk): c for c in counties}
+        self.sectors_by_id = {str(s.pk): s for s in sectors}
         self.commitments_by_id: dict[int, Commitment] = {}
         titles: dict[str, list[Commitment]] = {}
         for commitment in commitments_reportable_by(actor).only("id", "title", "status"):
@@ -229,9 +234,12 @@ def _parse_row(cells: dict[str, str], raw_start, lookups: _Lookups, today) -> tu
                 problems.append(("commitment", " ".join(exc.messages)))
     values["commitment"] = commitment
 
-    for key, table, what in (("county", lookups.counties, "شهرستان"), ("sector", lookups.sectors, "رسته")):
+    for key, table, by_id, what in (
+        ("county", lookups.counties, lookups.counties_by_id, "شهرستان"),
+        ("sector", lookups.sectors, lookups.sectors_by_id, "رسته"),
+    ):
         text = cells.get(key, "")
-        found = table.get(match_key(text)) if text else None
+        found = (by_id.get(persian.to_ascii_digits(text)) or table.get(match_key(text))) if text else None
         if not text:
             problems.append((key, f"{what} خالی است."))
         elif found is None:
@@ -253,7 +261,8 @@ def _parse_row(cells: dict[str, str], raw_start, lookups: _Lookups, today) -> tu
         problems.append(("started_on", "تاریخ شروع خالی است؛ به شکل ۱۴۰۴/۰۱/۱۰ بنویسید."))
     else:
         try:
-            values["started_on"] = persian.parse_jalali_date(start_text)
+            # Jalali as typed, or ISO 8601 (as the partner API and some exports write it).
+            values["started_on"] = persian.parse_date(start_text)
         except persian.PersianValueError as exc:
             problems.append(("started_on", str(exc)))
     if values["started_on"] and values["started_on"] > today:
@@ -293,6 +302,14 @@ def check_file(*, actor, upload) -> tuple[list[dict], list[RowError], int, bool]
         header = next(rows, None)
     except FileProblem as exc:
         return [], [RowError(None, "", str(exc))], 0, False
+    return check_rows(actor=actor, header=header, rows=rows)
+
+
+def check_rows(*, actor, header, rows: Iterable, first_row: int = 2) -> tuple[list[dict], list[RowError], int, bool]:
+    """check_file's work on rows already read: a header (column names or keys) and the data
+    rows under it, numbered from `first_row` (2, as a spreadsheet numbers them under its
+    header; the partner API numbers its list from 1). The API sends its batch of businesses
+    through here, so a row is checked the same way whatever it came in."""
     if header is None or not any(cell_text(v) for v in header):
         return (
             [],
@@ -312,7 +329,7 @@ def check_file(*, actor, upload) -> tuple[list[dict], list[RowError], int, bool]
     first_row_of_code: dict[str, int] = {}
     limits = RowLimits()
     try:
-        for number, raw in enumerate(rows, start=2):
+        for number, raw in enumerate(rows, start=first_row):
             raw = tuple(raw)
             cells = {key: cell_text(raw[i]) if i < len(raw) else "" for key, i in positions.items()}
             if not any(cells.values()):
@@ -424,6 +441,19 @@ def _also_registered(registrations: list[tuple]) -> str:
 def import_businesses(*, actor, upload, filename: str = "") -> ImportResult:
     """Check the whole file; write every row in one transaction only if all are valid."""
     parsed, errors, count, status_column = check_file(actor=actor, upload=upload)
+    return _write_checked(
+        actor, parsed, errors, count, status_column, reason=f"ورود گروهی از فایل {filename}".strip()[:100]
+    )
+
+
+def import_rows(*, actor, header, rows: Iterable, reason: str) -> ImportResult:
+    """import_businesses for rows already read (the partner API's batch, rows numbered from
+    1): the same checks, all or nothing, the same history rows with `reason`."""
+    parsed, errors, count, status_column = check_rows(actor=actor, header=header, rows=rows, first_row=1)
+    return _write_checked(actor, parsed, errors, count, status_column, reason=reason[:100])
+
+
+def _write_checked(actor, parsed, errors, count, status_column, *, reason: str) -> ImportResult:
     result = ImportResult(rows=count, errors=errors, status_ignored=status_column)
     result.errors_capped = len(errors) > import_files.MAX_ERRORS
     if errors:
@@ -444,7 +474,6 @@ def import_businesses(*, actor, upload, filename: str = "") -> ImportResult:
         )
         for row in parsed
     ]
-    reason = f"ورود گروهی از فایل {filename}".strip()[:100]
     try:
         with transaction.atomic():
             bulk_create_with_history(

@@ -1,4 +1,4 @@
-"""Measurements for `make bench`: page times and queries, SQL alone, report builds, export, import, load."""
+"""Measurements for `make bench`: page times and queries, SQL alone, report builds, export, import, load, API."""
 
 from __future__ import annotations
 
@@ -148,13 +148,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def load_run(session_cookie: str, seconds: int = 30, connections: int = 8) -> dict:
-    """gunicorn with 2 workers, wrk against the dashboard as a logged-in official."""
-    if not shutil.which("wrk"):
-        return {"name": "load.dashboard", "error": "wrk is not installed (apt-get install wrk)"}
+@contextmanager
+def gunicorn_server(extra_env: dict | None = None):
+    """gunicorn with 2 workers on a free port, as deployed; yields the port, stops it after."""
     port = free_port()
     env = os.environ.copy()
     env.setdefault("DEBUG", "1")
+    env.update(extra_env or {})
     log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
     server = subprocess.Popen(
         [
@@ -179,6 +179,17 @@ def load_run(session_cookie: str, seconds: int = 30, connections: int = 8) -> di
                     break
             except OSError:
                 time.sleep(0.1)
+        yield port
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def load_run(session_cookie: str, seconds: int = 30, connections: int = 8) -> dict:
+    """gunicorn with 2 workers, wrk against the dashboard as a logged-in official."""
+    if not shutil.which("wrk"):
+        return {"name": "load.dashboard", "error": "wrk is not installed (apt-get install wrk)"}
+    with gunicorn_server() as port:
         url = f"http://127.0.0.1:{port}/"
         header = f"Cookie: {settings.SESSION_COOKIE_NAME}={session_cookie}"
         # Warm both workers before measuring.
@@ -190,9 +201,6 @@ def load_run(session_cookie: str, seconds: int = 30, connections: int = 8) -> di
             timeout=seconds + 60,
         )
         out = proc.stdout
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     total = re.search(r"(\d+) requests in", out)
@@ -210,6 +218,59 @@ def load_run(session_cookie: str, seconds: int = 30, connections: int = 8) -> di
         "non_2xx": int(non2xx.group(1)) if non2xx else 0,
         "socket_errors": errors.group(1) if errors else "none",
         "raw": out,
+    }
+
+
+def api_post_run(port: int, token: str, bodies: list[dict], *, path: str, connections: int = 4) -> dict:
+    """POST each body as JSON to the API on `connections` keep-alive connections at once,
+    each with an Idempotency-Key as a bank's client sends it; latency per request and the
+    whole run's requests per second."""
+    import http.client
+    import threading
+    import uuid
+
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    queue = list(enumerate(bodies))
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while True:
+            with lock:
+                if not queue:
+                    break
+                _, body = queue.pop()
+            payload = json.dumps(body).encode()
+            start = time.perf_counter()
+            conn.request("POST", path, body=payload, headers={**headers, "Idempotency-Key": str(uuid.uuid4())})
+            answer = conn.getresponse()
+            answer.read()
+            elapsed = (time.perf_counter() - start) * 1000
+            with lock:
+                latencies.append(elapsed)
+                statuses[answer.status] = statuses.get(answer.status, 0) + 1
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - start
+    return {
+        "requests": len(latencies),
+        "connections": connections,
+        "gunicorn_workers": 2,
+        "seconds": round(wall, 1),
+        "requests_per_second": round(len(latencies) / wall, 1) if wall else None,
+        "median_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "p95_ms": round(percentile(latencies, 95), 1) if latencies else None,
+        "p99_ms": round(percentile(latencies, 99), 1) if latencies else None,
+        "non_2xx": sum(n for status, n in statuses.items() if not 200 <= status < 300),
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
     }
 
 

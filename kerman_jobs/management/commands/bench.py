@@ -8,6 +8,7 @@ Writes bench-results.json (one object per measured figure, each with a "name").
 from __future__ import annotations
 
 import csv
+import datetime
 import os
 import platform
 import tempfile
@@ -20,17 +21,20 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from commitments.models import Commitment
+from commitments.models import Commitment, ProgressEntry
 from core import persian
 from kerman_jobs.benchmark import dataset, hostile, measure
 from registry import import_files
 from registry.models import HomeBusiness
 
-STEPS = ("pages", "reports", "export", "import", "hostile", "load")
+STEPS = ("pages", "reports", "export", "import", "hostile", "load", "api")
 
 
 class Command(BaseCommand):
-    help = "Builds the province-scale benchmark data set in PostgreSQL and measures pages, reports, export, import and load."
+    help = (
+        "Builds the province-scale benchmark data set in PostgreSQL and measures pages, reports, export, "
+        "import, hostile import files, load and the partner API."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 300 commitments, 1,000,000 businesses")
@@ -78,6 +82,8 @@ class Command(BaseCommand):
             self.hostile_imports(staff)
         if "load" in steps:
             self.load(official, load_seconds)
+        if "api" in steps:
+            self.api_entries(scale)
         self.table()
 
     def record(self, result: dict) -> None:
@@ -206,6 +212,45 @@ class Command(BaseCommand):
         self.stdout.write(result.pop("raw", ""))
         self.record(result)
 
+    def api_entries(self, scale: float) -> None:
+        """10,000 progress entries (at scale 1.0) POSTed through the partner API to gunicorn,
+        as a bank's system would send them: a token, JSON, an Idempotency-Key each. They are
+        removed again afterwards, so the next run measures the same thing."""
+        from api.models import ApiToken, IdempotentRequest
+        from api.services import api_token_create
+
+        n = max(int(10_000 * scale), 200)
+        commitment = (
+            Commitment.objects.filter(title__startswith=dataset.BENCH_PREFIX, status="in_execution")
+            .order_by("id")
+            .first()
+        )
+        new = api_token_create(actor=None, organization=commitment.organization, name="bench")
+        period_end = persian.local_today() - datetime.timedelta(days=1)
+        bodies = [
+            {
+                "commitment": commitment.pk,
+                "period_end": persian.format_jalali(period_end - datetime.timedelta(days=i % 300)),
+                "jobs_created": 1 + i % 5,
+                "note": f"بنچ API {i}",
+            }
+            for i in range(n)
+        ]
+        self.stdout.write(f"api: {n:,} progress entries POSTed to gunicorn (2 workers), 4 connections")
+        # The throttle is the production's (per token, in the cache); its rate is lifted so the
+        # run measures the API, not the limit.
+        try:
+            with measure.gunicorn_server({"API_RATE": "1000000/s"}) as port:
+                result = measure.api_post_run(port, new.raw, bodies, path="/api/v1/progress-entries/")
+            written = ProgressEntry.objects.filter(entered_by=new.token.user, commitment=commitment).count()
+            self.record({"name": "api.progress_entries", "written": written, **result})
+        finally:
+            mine = ProgressEntry.objects.filter(entered_by=new.token.user, commitment=commitment)
+            ProgressEntry.history.filter(id__in=mine.values("id")).delete()
+            mine.delete()
+            IdempotentRequest.objects.filter(token=new.token).delete()
+            ApiToken.objects.filter(pk=new.token.pk).delete()
+
     # ------------------------------------------------------------------ output
 
     def table(self) -> None:
@@ -226,6 +271,11 @@ class Command(BaseCommand):
                 )
             elif name.startswith(("report.", "report_pdf.", "export.", "import.")):
                 line = f"{r['seconds']} s, peak {r['peak_mb']} MB, exit {r['exit_code']}"
+            elif name.startswith("api."):
+                line = (
+                    f"{r['requests_per_second']} req/s, median {r['median_ms']} ms, p95 {r['p95_ms']} ms, "
+                    f"non-2xx {r['non_2xx']}, written {r['written']}"
+                )
             elif name == "load.dashboard":
                 line = f"{r.get('requests_per_second')} req/s, p99 {r.get('p99_ms')} ms, non-2xx {r.get('non_2xx')}"
             else:
