@@ -10,14 +10,14 @@ keeps only its hash, and even that is not written out.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.db.models import Count, QuerySet
 
 from commitments.models import Commitment
 from core import persian
 
-from .imports import BATCH_SIZE, COLUMNS, STATUS_COLUMN, guard_formula
+from .imports import BATCH_SIZE, COLUMNS, PROGRESS_EVERY, STATUS_COLUMN, guard_formula
 from .models import HomeBusiness
 
 # Every import column but the owner's national code.
@@ -36,16 +36,21 @@ def _commitment_cells(businesses: QuerySet[HomeBusiness]) -> dict[int, str]:
     }
 
 
-def export_rows(businesses: QuerySet[HomeBusiness]) -> Iterator[tuple]:
+def export_rows(businesses: QuerySet[HomeBusiness], progress: Callable[[int], None] | None = None) -> Iterator[tuple]:
     """Header, then one tuple per business in the import's column order and its status
-    in Persian; streamed from the database in chunks, with names joined in (no query per row)."""
+    in Persian; streamed from the database in chunks, with names joined in (no query per row).
+    progress(rows_done) every PROGRESS_EVERY rows; it may raise to stop (a cancel)."""
     commitment_cell = _commitment_cells(businesses)
     statuses = dict(HomeBusiness.Status.choices)
     yield (*(c.label for c in EXPORT_COLUMNS), STATUS_COLUMN.label)
     rows = businesses.order_by("id").values_list(
         "reference_code", "commitment_id", "county__name", "sector__name", "started_on", "jobs", "loan_amount", "status"
     )
-    for code, commitment_id, county, sector, started_on, jobs, loan, status in rows.iterator(chunk_size=BATCH_SIZE):
+    for done, (code, commitment_id, county, sector, started_on, jobs, loan, status) in enumerate(
+        rows.iterator(chunk_size=BATCH_SIZE), start=1
+    ):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done)
         yield (
             code,
             commitment_cell[commitment_id],
@@ -63,15 +68,17 @@ class _Echo:
         return value
 
 
-def export_csv_chunks(businesses: QuerySet[HomeBusiness]) -> Iterator[str]:
+def export_csv_chunks(
+    businesses: QuerySet[HomeBusiness], progress: Callable[[int], None] | None = None
+) -> Iterator[str]:
     """UTF-8 CSV lines, starting with a BOM so Excel shows Persian correctly."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
-    for row in export_rows(businesses):
+    for row in export_rows(businesses, progress):
         yield writer.writerow([guard_formula(v) if isinstance(v, str) else v for v in row])
 
 
-def export_xlsx(businesses: QuerySet[HomeBusiness], target) -> None:
+def export_xlsx(businesses: QuerySet[HomeBusiness], target, progress: Callable[[int], None] | None = None) -> None:
     """A right-to-left sheet; numbers as numbers, the Jalali date as text. XlsxWriter in
     constant_memory mode writes each row out as it goes, so size does not grow memory."""
     import xlsxwriter
@@ -85,7 +92,7 @@ def export_xlsx(businesses: QuerySet[HomeBusiness], target) -> None:
     widths = (18, 40, 16, 22, 14, 10, 22, 12)
     for index, width in enumerate(widths):
         sheet.set_column(index, index, width)
-    for r, row in enumerate(export_rows(businesses)):
+    for r, row in enumerate(export_rows(businesses, progress)):
         for c, value in enumerate(row):
             if r == 0:
                 sheet.write_string(r, c, value, header_format)
