@@ -2,30 +2,37 @@
 
     python manage.py bench [--scale 1.0] [--requests 50] [--skip-load] [--only pages,reports,...]
 
+Steps: pages (every page an official and a staff member open, cached and uncached),
+reports, export, import, backup and restore (make backup of the whole bench database,
+restored into a scratch database beside it, never over it), load (gunicorn with DEBUG
+off, officials and staff reading and writing at once).
+
 Writes bench-results.json (one object per measured figure, each with a "name").
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import os
 import platform
+import tarfile
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
-from django.urls import reverse
 
 from commitments.models import Commitment
 from core import persian
 from kerman_jobs.benchmark import dataset, measure
 from registry.models import HomeBusiness
 
-STEPS = ("pages", "reports", "export", "import", "load")
+STEPS = ("pages", "reports", "export", "import", "backup", "load")
 
 
 class Command(BaseCommand):
@@ -73,8 +80,10 @@ class Command(BaseCommand):
             self.export(official)
         if "import" in steps:
             self.import_rows(staff, scale)
+        if "backup" in steps or "restore" in steps:
+            self.backup_and_restore()
         if "load" in steps:
-            self.load(official, load_seconds)
+            self.load(official, staff, load_seconds)
         self.table()
 
     def record(self, result: dict) -> None:
@@ -84,16 +93,10 @@ class Command(BaseCommand):
     # ------------------------------------------------------------------ steps
 
     def pages(self, official, requests: int) -> None:
-        client = Client()
-        client.force_login(official)
-        parent = Commitment.objects.filter(title__startswith=dataset.BENCH_PREFIX, parent__isnull=True).first()
-        pages = [
-            ("dashboard", reverse("reports:dashboard")),
-            ("commitment", reverse("commitments:detail", args=[parent.pk])),
-            ("business_list", reverse("registry:list")),
-            ("continuity", reverse("registry:cohorts")),
-        ]
-        for name, url in pages:
+        """Every page an official and a staff member open, each cached (p95) and uncached."""
+        for name, url, user in dataset.bench_pages(official, staff=dataset.bench_users()[1]):
+            client = Client()
+            client.force_login(user)
             self.stdout.write(f"page {name}: {url}")
             self.record(measure.measure_page(client, name, url, requests))
 
@@ -156,15 +159,73 @@ class Command(BaseCommand):
         HomeBusiness.history.filter(reference_code__startswith=prefix).delete()
         HomeBusiness.objects.filter(reference_code__startswith=prefix).delete()
 
-    def load(self, official, seconds: int) -> None:
-        # A real session row in the database gunicorn reads, as a browser login leaves.
-        client = Client()
-        client.force_login(official)
-        session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
-        self.stdout.write(f"load: gunicorn 2 workers, wrk {seconds}s at the dashboard")
-        result = measure.load_run(session_key, seconds=seconds)
+    def backup_and_restore(self) -> None:
+        """make backup of the whole bench database, then make restore of that archive into a
+        scratch database on the same server (dropped afterwards), with the row counts compared."""
+        db = connection.settings_dict
+        scratch = f"{db['NAME']}_restore"
+        url = os.environ.get("DATABASE_URL") or f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        parts = urlsplit(url)
+        scratch_url = urlunsplit(parts._replace(path=f"/{scratch}"))
+        with tempfile.TemporaryDirectory(prefix="bench-backup-") as tmp:
+            self.stdout.write("backup: make backup (pg_dump --format=custom) of the whole bench database")
+            env = {**os.environ, "BACKUP_DIR": tmp, "MEDIA_ROOT": str(Path(tmp) / "media")}
+            result = measure.run_measured(["backup_data"], env=env)
+            archives = list(Path(tmp).glob("kerman_jobs-*.tar*"))
+            counts = {}
+            if archives:
+                with tarfile.open(archives[0]) as tar:
+                    counts = json.load(tar.extractfile("manifest.json"))["counts"]
+            self.record(
+                {
+                    "name": "backup",
+                    "bytes": archives[0].stat().st_size if archives else None,
+                    "rows": sum(counts.values()),
+                    "tables": len(counts),
+                    **result,
+                }
+            )
+            if not archives:
+                return
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+                cursor.execute(f'CREATE DATABASE "{scratch}"')
+            jobs = os.cpu_count() or 2
+            self.stdout.write(f"restore: make restore into the scratch database {scratch} (pg_restore --jobs {jobs})")
+            env = {
+                **env,
+                "DATABASE_URL": scratch_url,
+                "MEDIA_ROOT": str(Path(tmp) / "media-restored"),
+                "RESTORE_JOBS": str(jobs),
+            }
+            result = measure.run_measured(["restore_data", str(archives[0])], env=env)
+            # restore_data compares every table's count with the manifest and fails otherwise.
+            self.record(
+                {
+                    "name": "restore",
+                    "rows": sum(counts.values()),
+                    "jobs": jobs,
+                    "row_counts_equal": result["exit_code"] == 0,
+                    **result,
+                }
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+
+    def load(self, official, staff, seconds: int) -> None:
+        self.stdout.write(
+            f"load: gunicorn 2 workers, DEBUG off; wrk {seconds}s, officials and staff reading and writing"
+        )
+        pages = dataset.bench_pages(official, staff)
+        commitment = (
+            Commitment.objects.filter(title__startswith=dataset.BENCH_PREFIX, reporters=staff).order_by("id").first()
+        )
+        result = measure.load_run_mixed(pages, entry_commitment=commitment, seconds=seconds)
         self.stdout.write(result.pop("raw", ""))
         self.record(result)
+        # Leave the data set as it was: the entries the load wrote go again.
+        written = dataset.remove_load_entries()
+        self.stdout.write(f"load: {written} entries written during the run removed again")
 
     # ------------------------------------------------------------------ output
 
@@ -179,9 +240,9 @@ class Command(BaseCommand):
                     f"uncached {r['uncached_ms']} ms, queries {r['queries']}/{r['uncached_queries']}, "
                     f"SQL alone {r['sql_alone_ms']} ms, ratio {r['page_to_sql_ratio']}"
                 )
-            elif name.startswith(("report.", "report_pdf.", "export.", "import.")):
+            elif name.startswith(("report.", "report_pdf.", "export.", "import.")) or name in ("backup", "restore"):
                 line = f"{r['seconds']} s, peak {r['peak_mb']} MB, exit {r['exit_code']}"
-            elif name == "load.dashboard":
+            elif name.startswith("load."):
                 line = f"{r.get('requests_per_second')} req/s, p99 {r.get('p99_ms')} ms, non-2xx {r.get('non_2xx')}"
             else:
                 line = ", ".join(f"{k}={v}" for k, v in r.items() if k != "name")
