@@ -221,9 +221,15 @@ def _pg_table_names() -> list[str]:
 def _pg_empty_schema() -> None:
     """Everything in the public schema goes (tables, sequences, functions, triggers), so the
     dump's own definitions come back without a clash."""
-    with connection.cursor() as cursor:
-        cursor.execute("DROP SCHEMA public CASCADE")
-        cursor.execute("CREATE SCHEMA public")
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE")
+            cursor.execute("CREATE SCHEMA public")
+    except DatabaseError as exc:
+        raise BackupError(
+            "جدول‌های پایگاه داده پاک نشد، پس بازگردانی انجام نشد: کاربر پایگاه داده باید مالک پایگاه داده "
+            f"(یا طرح public) باشد ({exc})."
+        ) from exc
 
 
 def restore_jobs() -> int:

@@ -64,7 +64,13 @@ def import_request(*, actor, upload) -> RegistryJob:
     return job
 
 
+# Each person's latest exports keep their files; older ones are removed when they ask
+# for another (a million-row file is tens of megabytes).
+KEPT_EXPORTS = 5
+
+
 def export_request(*, actor, filters: str, export_format: str) -> RegistryJob:
+    _drop_old_exports(actor)
     if export_format not in RegistryJob.Format.values:
         export_format = RegistryJob.Format.XLSX
     stamp = persian.format_jalali(persian.local_today(), "%Y-%m-%d", digits="ascii")
@@ -77,6 +83,13 @@ def export_request(*, actor, filters: str, export_format: str) -> RegistryJob:
     )
     _start(job)
     return job
+
+
+def _drop_old_exports(actor) -> None:
+    mine = RegistryJob.objects.filter(requested_by=actor, kind=RegistryJob.Kind.EXPORT).exclude(result="")
+    for job in mine.order_by("-created_at", "-id")[KEPT_EXPORTS - 1 :]:
+        job.result.delete(save=False)
+        RegistryJob.objects.filter(pk=job.pk).update(result="")
 
 
 def _start(job: RegistryJob) -> None:

@@ -200,3 +200,18 @@ def test_import_and_export_through_a_real_worker_show_progress_and_finish(
     download = client.get(info["download_url"])
     assert download.status_code == 200
     assert b"".join(download.streaming_content)[:2] == b"PK"
+
+
+def test_only_each_persons_latest_exports_keep_their_files(client, staff):
+    client.force_login(staff)
+    for _ in range(jobs.KEPT_EXPORTS + 2):
+        client.post(reverse("registry:export"), {"filters": "", "format": "csv"})
+    kept = RegistryJob.objects.exclude(result="").order_by("id")
+    assert kept.count() == jobs.KEPT_EXPORTS
+    assert list(kept.values_list("id", flat=True)) == list(
+        RegistryJob.objects.order_by("id").values_list("id", flat=True)[2:]
+    )
+    assert len(list((Path(django_settings.MEDIA_ROOT) / "registry_jobs" / "out").glob("*"))) == jobs.KEPT_EXPORTS
+    # a job whose file went answers 404, not a server error
+    oldest = RegistryJob.objects.order_by("id").first()
+    assert client.get(reverse("registry:job_download", args=[oldest.pk])).status_code == 404
