@@ -12,3 +12,6 @@ class RegistryConfig(AppConfig):
         from .models import ContinuityCheck, HomeBusiness
 
         figure_cache.watch(HomeBusiness, ContinuityCheck)
+        # Registers the Celery task in every process, not only the worker (which
+        # autodiscovers it): registry.jobs sends it by name.
+        from . import tasks  # noqa: F401

@@ -10,14 +10,14 @@ keeps only its hash, and even that is not written out.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.db.models import Count, QuerySet
 
 from commitments.models import Commitment
-from core import persian
+from core import persian, xlsx_stream
 
-from .imports import BATCH_SIZE, COLUMNS, STATUS_COLUMN, guard_formula
+from .imports import BATCH_SIZE, COLUMNS, PROGRESS_EVERY, STATUS_COLUMN, guard_formula
 from .models import HomeBusiness
 
 # Every import column but the owner's national code.
@@ -36,22 +36,29 @@ def _commitment_cells(businesses: QuerySet[HomeBusiness]) -> dict[int, str]:
     }
 
 
-def export_rows(businesses: QuerySet[HomeBusiness]) -> Iterator[tuple]:
+def export_rows(businesses: QuerySet[HomeBusiness], progress: Callable[[int], None] | None = None) -> Iterator[tuple]:
     """Header, then one tuple per business in the import's column order and its status
-    in Persian; streamed from the database in chunks, with names joined in (no query per row)."""
+    in Persian; streamed from the database in chunks, with names joined in (no query per row).
+    progress(rows_done) every PROGRESS_EVERY rows; it may raise to stop (a cancel)."""
     commitment_cell = _commitment_cells(businesses)
     statuses = dict(HomeBusiness.Status.choices)
+    # A few thousand distinct start dates among a million businesses: each converted once.
+    jalali: dict = {}
     yield (*(c.label for c in EXPORT_COLUMNS), STATUS_COLUMN.label)
     rows = businesses.order_by("id").values_list(
         "reference_code", "commitment_id", "county__name", "sector__name", "started_on", "jobs", "loan_amount", "status"
     )
-    for code, commitment_id, county, sector, started_on, jobs, loan, status in rows.iterator(chunk_size=BATCH_SIZE):
+    for done, (code, commitment_id, county, sector, started_on, jobs, loan, status) in enumerate(
+        rows.iterator(chunk_size=BATCH_SIZE), start=1
+    ):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done)
         yield (
             code,
             commitment_cell[commitment_id],
             county,
             sector,
-            persian.format_jalali(started_on),
+            jalali.get(started_on) or jalali.setdefault(started_on, persian.format_jalali(started_on)),
             jobs,
             loan,
             statuses[status],
@@ -63,36 +70,27 @@ class _Echo:
         return value
 
 
-def export_csv_chunks(businesses: QuerySet[HomeBusiness]) -> Iterator[str]:
+def export_csv_chunks(
+    businesses: QuerySet[HomeBusiness], progress: Callable[[int], None] | None = None
+) -> Iterator[str]:
     """UTF-8 CSV lines, starting with a BOM so Excel shows Persian correctly."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
-    for row in export_rows(businesses):
+    for row in export_rows(businesses, progress):
         yield writer.writerow([guard_formula(v) if isinstance(v, str) else v for v in row])
 
 
-def export_xlsx(businesses: QuerySet[HomeBusiness], target) -> None:
-    """A right-to-left sheet; numbers as numbers, the Jalali date as text. XlsxWriter in
-    constant_memory mode writes each row out as it goes, so size does not grow memory."""
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False})
-    sheet = workbook.add_worksheet("کسب‌وکارها")
-    sheet.right_to_left()
-    header_format = workbook.add_format({"bold": True, "bg_color": "#e5e7eb", "font_name": "Tahoma"})
-    text_format = workbook.add_format({"font_name": "Tahoma"})
-    money_format = workbook.add_format({"font_name": "Tahoma", "num_format": "#,##0"})
-    widths = (18, 40, 16, 22, 14, 10, 22, 12)
-    for index, width in enumerate(widths):
-        sheet.set_column(index, index, width)
-    for r, row in enumerate(export_rows(businesses)):
-        for c, value in enumerate(row):
-            if r == 0:
-                sheet.write_string(r, c, value, header_format)
-            elif isinstance(value, int):
-                sheet.write_number(r, c, value, money_format if c == 6 else text_format)
-            else:
-                # write_string: a name starting with «=» stays text, never a formula.
-                sheet.write_string(r, c, value or "", text_format)
-    sheet.freeze_panes(1, 0)
-    workbook.close()
+def export_xlsx(businesses: QuerySet[HomeBusiness], target, progress: Callable[[int], None] | None = None) -> None:
+    """A right-to-left sheet; numbers as numbers, the Jalali date as text, every name as
+    text (never a formula). Written row by row (core.xlsx_stream): a million businesses in
+    flat memory, several times faster than XlsxWriter's cell-by-cell constant_memory mode."""
+    rows = export_rows(businesses, progress)
+    header = next(rows)
+    xlsx_stream.write_sheet(
+        target,
+        sheet_name="کسب‌وکارها",
+        header=header,
+        rows=rows,
+        widths=(18, 40, 16, 22, 14, 10, 22, 12),
+        money_columns={6},
+    )

@@ -20,7 +20,7 @@ the file) is imported and reported as «تکراری» (ImportResult.flagged).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -40,6 +40,11 @@ from .selectors import owner_registrations
 from .services import owner_code_fields
 
 BATCH_SIZE = 2000
+# How often a run in the background reports its progress (and may be cancelled): rows.
+PROGRESS_EVERY = 1000
+# progress(rows_done, phase): phase «checking» while reading, «writing» between batches
+# of the one write transaction; it may raise to stop (registry.jobs cancels that way).
+Progress = Callable[[int, str], None]
 # SQLite allows ~32k parameters a statement; stay far below in `IN (...)` lookups.
 LOOKUP_CHUNK = 2000
 MAX_CODE_LENGTH = HomeBusiness._meta.get_field("reference_code").max_length
@@ -293,7 +298,7 @@ def has_status_column(header: Iterable) -> bool:
     return any(match_key(cell_text(title)) in names for title in header)
 
 
-def check_file(*, actor, upload) -> tuple[list[dict], list[RowError], int, bool]:
+def check_file(*, actor, upload, progress: Progress | None = None) -> tuple[list[dict], list[RowError], int, bool]:
     """Every row of the file checked; nothing written.
 
     Returns (valid rows, errors, data rows, whether the header has a status column)."""
@@ -302,10 +307,12 @@ def check_file(*, actor, upload) -> tuple[list[dict], list[RowError], int, bool]
         header = next(rows, None)
     except FileProblem as exc:
         return [], [RowError(None, "", str(exc))], 0, False
-    return check_rows(actor=actor, header=header, rows=rows)
+    return check_rows(actor=actor, header=header, rows=rows, progress=progress)
 
 
-def check_rows(*, actor, header, rows: Iterable, first_row: int = 2) -> tuple[list[dict], list[RowError], int, bool]:
+def check_rows(
+    *, actor, header, rows: Iterable, first_row: int = 2, progress: Progress | None = None
+) -> tuple[list[dict], list[RowError], int, bool]:
     """check_file's work on rows already read: a header (column names or keys) and the data
     rows under it, numbered from `first_row` (2, as a spreadsheet numbers them under its
     header; the partner API numbers its list from 1). The API sends its batch of businesses
@@ -337,6 +344,8 @@ def check_rows(*, actor, header, rows: Iterable, first_row: int = 2) -> tuple[li
                     break  # so many blank rows in a row: the sheet has ended
                 continue  # blank lines between or after the data
             limits.data()
+            if progress is not None and limits.rows % PROGRESS_EVERY == 0:
+                progress(limits.rows, "checking")
             raw_start = raw[positions["started_on"]] if positions["started_on"] < len(raw) else None
             values, problems = _parse_row(cells, raw_start, lookups, today)
             if "owner_national_code" in positions:
@@ -438,11 +447,18 @@ def _also_registered(registrations: list[tuple]) -> str:
 # ---------------------------------------------------------------- writing
 
 
-def import_businesses(*, actor, upload, filename: str = "") -> ImportResult:
-    """Check the whole file; write every row in one transaction only if all are valid."""
-    parsed, errors, count, status_column = check_file(actor=actor, upload=upload)
+def import_businesses(*, actor, upload, filename: str = "", progress: Progress | None = None) -> ImportResult:
+    """Check the whole file; write every row in one transaction only if all are valid.
+    An exception raised by progress (a cancel) leaves nothing written."""
+    parsed, errors, count, status_column = check_file(actor=actor, upload=upload, progress=progress)
     return _write_checked(
-        actor, parsed, errors, count, status_column, reason=f"ورود گروهی از فایل {filename}".strip()[:100]
+        actor,
+        parsed,
+        errors,
+        count,
+        status_column,
+        reason=f"ورود گروهی از فایل {filename}".strip()[:100],
+        progress=progress,
     )
 
 
@@ -453,7 +469,9 @@ def import_rows(*, actor, header, rows: Iterable, reason: str) -> ImportResult:
     return _write_checked(actor, parsed, errors, count, status_column, reason=reason[:100])
 
 
-def _write_checked(actor, parsed, errors, count, status_column, *, reason: str) -> ImportResult:
+def _write_checked(
+    actor, parsed, errors, count, status_column, *, reason: str, progress: Progress | None = None
+) -> ImportResult:
     result = ImportResult(rows=count, errors=errors, status_ignored=status_column)
     result.errors_capped = len(errors) > import_files.MAX_ERRORS
     if errors:
@@ -474,11 +492,21 @@ def _write_checked(actor, parsed, errors, count, status_column, *, reason: str) 
         )
         for row in parsed
     ]
+    if progress is not None:
+        progress(0, "writing")
     try:
         with transaction.atomic():
-            bulk_create_with_history(
-                businesses, HomeBusiness, batch_size=BATCH_SIZE, default_user=actor, default_change_reason=reason
-            )
+            step = BATCH_SIZE * 5
+            for start in range(0, len(businesses), step):
+                if progress is not None and start:
+                    progress(start, "writing")
+                bulk_create_with_history(
+                    businesses[start : start + step],
+                    HomeBusiness,
+                    batch_size=BATCH_SIZE,
+                    default_user=actor,
+                    default_change_reason=reason,
+                )
             # bulk_create sends no post_save: mark cached figures stale ourselves.
             figure_cache.bump_now_and_on_commit()
     except IntegrityError:

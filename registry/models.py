@@ -132,3 +132,76 @@ class ContinuityCheck(models.Model):
         from core.persian import format_jalali
 
         return f"{self.business} — {format_jalali(self.checked_on)}: {self.get_status_display()}"
+
+
+class RegistryJob(models.Model):
+    """An import or export of the registry run by the worker (registry/jobs.py), with the
+    progress its page shows: rows done of rows, and a cancel the run obeys between batches."""
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", "ورود از فایل"
+        EXPORT = "export", "خروجی"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "در صف"
+        RUNNING = "running", "در حال انجام"
+        DONE = "done", "انجام شد"
+        FAILED = "failed", "ناموفق"
+        CANCELLED = "cancelled", "لغو شد"
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "اکسل (xlsx)"
+        CSV = "csv", "CSV"
+
+    kind = models.CharField("نوع", max_length=10, choices=Kind.choices)
+    status = models.CharField("وضعیت", max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="درخواست‌کننده", on_delete=models.CASCADE, related_name="+"
+    )
+    # The import's uploaded file until the run ends (it may hold national codes: removed
+    # then, whatever the outcome); the export's built file, served only to its requester.
+    upload = models.FileField("فایل ورودی", upload_to="registry_jobs/in/", blank=True)
+    result = models.FileField("فایل خروجی", upload_to="registry_jobs/out/", blank=True)
+    filename = models.CharField("نام فایل", max_length=255, blank=True)
+    export_format = models.CharField("قالب خروجی", max_length=4, choices=Format.choices, blank=True)
+    # The business list's filters for an export, as in its address (county=3&status=active).
+    filters = models.CharField("پالایه‌ها", max_length=2000, blank=True)
+    rows_done = models.PositiveIntegerField("ردیف‌های انجام‌شده", default=0)
+    rows_total = models.PositiveIntegerField("همهٔ ردیف‌ها", default=0)
+    # «checking» then «writing» for an import; the write is one transaction, shown as a whole.
+    phase = models.CharField("مرحله", max_length=10, blank=True)
+    cancel_requested = models.BooleanField("درخواست لغو", default=False)
+    # An import's outcome for its page: created, rows, errors, flagged, notice.
+    outcome = models.JSONField("نتیجه", null=True, blank=True)
+    error = models.TextField("خطا", blank=True)
+    created_at = models.DateTimeField("زمان درخواست", auto_now_add=True)
+    started_at = models.DateTimeField("زمان شروع", null=True, blank=True)
+    finished_at = models.DateTimeField("زمان پایان", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "کار ورود/خروجی"
+        verbose_name_plural = "کارهای ورود/خروجی"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["import", "export"]), name="registry_job_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "running", "done", "failed", "cancelled"]),
+                name="registry_job_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        # An estimate of the rows until the file is read through: never 100 before the end.
+        return min(99, 100 * self.rows_done // self.rows_total)

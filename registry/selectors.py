@@ -14,7 +14,7 @@ from django.http import Http404
 
 from commitments.selectors import commitments_visible_to
 
-from .models import ContinuityCheck, HomeBusiness
+from .models import ContinuityCheck, HomeBusiness, RegistryJob
 
 
 def businesses_visible_to(user) -> QuerySet[HomeBusiness]:
@@ -26,6 +26,14 @@ def business_get_visible(user, pk) -> HomeBusiness:
         return businesses_visible_to(user).select_related("commitment", "county", "sector").get(pk=pk)
     except (HomeBusiness.DoesNotExist, ValueError, TypeError):
         raise Http404("کسب‌وکار پیدا نشد.") from None
+
+
+def job_get_visible(user, pk) -> RegistryJob:
+    """An import or export job is its requester's alone: another's is a 404 like a missing one."""
+    try:
+        return RegistryJob.objects.get(pk=pk, requested_by=user)
+    except (RegistryJob.DoesNotExist, ValueError, TypeError):
+        raise Http404("این کار پیدا نشد.") from None
 
 
 def latest_check_subquery():

@@ -7,14 +7,13 @@ a missing one), writes through services or the import engine.
 
 from __future__ import annotations
 
-import tempfile
-
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Subquery
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,11 +24,11 @@ from core.history import change_rows
 from core.roles import is_official
 from core.writes import AlreadySubmitted
 
-from . import exports, figures, import_files, imports, services
+from . import figures, import_files, imports, jobs, services
 from .figures import business_status_counts
 from .filters import BusinessFilter
 from .forms import BusinessForm, CheckForm, ImportForm
-from .models import ContinuityCheck, HomeBusiness
+from .models import ContinuityCheck, HomeBusiness, RegistryJob
 from .selectors import (
     business_duplicate_of,
     business_get_visible,
@@ -37,6 +36,7 @@ from .selectors import (
     businesses_visible_to,
     businesses_without_recent_check,
     duplicate_owners,
+    job_get_visible,
     latest_check_subquery,
     with_owner_flags,
 )
@@ -180,52 +180,119 @@ def check_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def business_import(request: HttpRequest) -> HttpResponse:
+    """The file goes to a background job (registry.jobs); its page shows the progress. Run
+    in-process (no Redis), the job has ended when this returns and its outcome shows here."""
     _require_some_reportable(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = imports.import_businesses(actor=request.user, upload=upload, filename=upload.name)
+        job = jobs.import_request(actor=request.user, upload=upload)
+        if not job.finished:
+            return redirect("registry:job", pk=job.pk)
+        result = jobs.import_result(job)
+        if result is None:  # cancelled or failed outside the file's rows
+            return redirect("registry:job", pk=job.pk)
         if result.ok:
-            messages.success(
-                request, f"{persian.format_number(result.created)} کسب‌وکار از فایل «{upload.name}» ثبت شد."
-            )
-            if result.notice:
-                messages.info(request, result.notice)
+            _say_imported(request, result, job.filename)
             if not result.flagged:
                 return redirect("registry:list")
+    return _render_import(request, form, result)
+
+
+def _say_imported(request: HttpRequest, result: imports.ImportResult, filename: str) -> None:
+    messages.success(request, f"{persian.format_number(result.created)} کسب‌وکار از فایل «{filename}» ثبت شد.")
+    if result.notice:
+        messages.info(request, result.notice)
+
+
+def _render_import(request: HttpRequest, form, result, template: str = "registry/import.html", **extra):
     return render(
         request,
-        "registry/import.html",
+        template,
         {
             "form": form,
             "result": result,
             "columns": imports.COLUMNS,
             "limits": import_files.limits_text(),
             "commitments": commitments_reportable_by(request.user).order_by("id"),
+            **extra,
         },
         status=400 if result is not None and not result.ok else 200,
     )
 
 
 @login_required
-@require_GET
+@require_POST
 def business_export(request: HttpRequest) -> HttpResponse:
-    businesses = _filtered(request).qs
-    stamp = persian.format_jalali(persian.local_today(), "%Y-%m-%d", digits="ascii")
-    if request.GET.get("format") == "csv":
-        response = StreamingHttpResponse(exports.export_csv_chunks(businesses), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="businesses-{stamp}.csv"'
-        return response
-    target = tempfile.TemporaryFile()
-    exports.export_xlsx(businesses, target)
-    target.seek(0)
-    return FileResponse(
-        target,
-        as_attachment=True,
-        filename=f"businesses-{stamp}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    """The list's filters (as in its address) and a format: a background job writes the file."""
+    job = jobs.export_request(
+        actor=request.user, filters=request.POST.get("filters", ""), export_format=request.POST.get("format", "")
     )
+    return redirect("registry:job", pk=job.pk)
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = job_get_visible(request.user, pk)
+    result = jobs.import_result(job) if job.kind == RegistryJob.Kind.IMPORT else None
+    return render(
+        request,
+        "registry/job.html",
+        {
+            "job": job,
+            "result": result,
+            "limits": import_files.limits_text(),
+            "progress_text": jobs.progress_text(job),
+            "status": jobs.status_json(job),
+        },
+    )
+
+
+@require_GET
+def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """The job's progress for its page's script. A session that has ended gets 401 with a
+    Persian word (not a redirect the script would read as JSON); the poll sends
+    X-Background-Poll, so it never extends an idle session (core/sessions.py)."""
+    if not request.user.is_authenticated:
+        return JsonResponse(
+            {
+                "error": "نشست شما به پایان رسیده است؛ برای دیدن پیشرفت کار دوباره وارد شوید.",
+                "login_url": settings.LOGIN_URL,
+            },
+            status=401,
+        )
+    return JsonResponse(jobs.status_json(job_get_visible(request.user, pk)))
+
+
+@login_required
+@require_POST
+def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    job = job_get_visible(request.user, pk)
+    if jobs.job_cancel(actor=request.user, job=job):
+        messages.info(request, "درخواست لغو ثبت شد؛ کار در نخستین فرصت می‌ایستد و از ورود چیزی ثبت نمی‌شود.")
+    else:
+        messages.info(request, "این کار پیش‌تر پایان یافته بود.")
+    return redirect("registry:job", pk=job.pk)
+
+
+@login_required
+@require_GET
+def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The export's file, to its requester only, while it is kept."""
+    job = job_get_visible(request.user, pk)
+    if job.status != RegistryJob.Status.DONE or not job.result:
+        raise Http404("فایل این خروجی آماده نیست.")
+    try:
+        handle = job.result.open("rb")
+    except FileNotFoundError:
+        raise Http404("فایل این خروجی پیدا نشد.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=job.filename, content_type=jobs.CONTENT_TYPES[job.export_format]
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -14,6 +14,7 @@ from registry import services as registry_services
 from reports import services as report_services
 from reports.figures import dashboard_figures
 from reports.models import Report
+from tests.pages import export_file
 
 from . import factories as f
 from .reports_reading import pdf_text
@@ -103,7 +104,7 @@ def test_no_export_holds_the_code_or_its_hash(client, official, registered, fmt)
     mine, _ = registered
     client.force_login(official)
 
-    response = client.get(reverse("registry:export"), {"format": fmt})
+    response = export_file(client, {"format": fmt})
 
     content = b"".join(response.streaming_content)
     text = content.decode("utf-8") if fmt == "csv" else _xlsx_text(content)

@@ -23,6 +23,7 @@ from pypdf import PdfReader
 from registry.imports import cell_text
 from reports import services as report_services
 from reports.models import DeadlineRule
+from tests.pages import export_file
 
 from . import factories as f
 from .reports_reading import pdf_text
@@ -209,7 +210,7 @@ def formula_like_cells(book) -> list:
 
 def test_registry_excel_export_stores_formula_starts_as_text(client, official, everything):
     client.force_login(official)
-    response = client.get(reverse("registry:export"))
+    response = export_file(client)
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     cells = formula_like_cells(book)
@@ -228,7 +229,7 @@ def test_registry_excel_export_stores_formula_starts_as_text(client, official, e
 
 def test_registry_csv_export_guards_formula_starts_and_imports_back_unchanged(client, official, everything):
     client.force_login(official)
-    response = client.get(reverse("registry:export"), {"format": "csv"})
+    response = export_file(client, {"format": "csv"})
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
     _header, row = list(csv.reader(io.StringIO(text)))

@@ -65,6 +65,42 @@ def bench_users():
     return official, staff
 
 
+LOAD_NOTE = "bench-load"
+
+
+def bench_pages(official, staff) -> list[tuple[str, str, object]]:
+    """(name, url, user): every page an official and a staff member open. Official pages
+    are page.<name>; the staff member's own view of a shared page is page.staff_<name>."""
+    from django.urls import reverse
+
+    mine = Commitment.objects.filter(title__startswith=BENCH_PREFIX, reporters=staff).order_by("id").first()
+    parent = Commitment.objects.filter(title__startswith=BENCH_PREFIX, parent__isnull=True).order_by("id").first()
+    business = HomeBusiness.objects.filter(commitment=mine).order_by("id").first()
+    return [
+        ("dashboard", reverse("reports:dashboard"), official),
+        ("commitment", reverse("commitments:detail", args=[parent.pk]), official),
+        ("review_queue", reverse("commitments:review_queue"), official),
+        ("business_list", reverse("registry:list"), official),
+        ("business", reverse("registry:detail", args=[business.pk]), official),
+        ("continuity", reverse("registry:cohorts"), official),
+        ("reports_list", reverse("reports:list"), official),
+        ("staff_dashboard", reverse("reports:dashboard"), staff),
+        ("staff_commitment", reverse("commitments:detail", args=[mine.pk]), staff),
+        ("staff_business_list", reverse("registry:list"), staff),
+        ("staff_business", reverse("registry:detail", args=[business.pk]), staff),
+        ("staff_continuity", reverse("registry:cohorts"), staff),
+        ("worklist", reverse("registry:worklist"), staff),
+        ("staff_reports_list", reverse("reports:list"), staff),
+    ]
+
+
+def remove_load_entries() -> int:
+    """The progress entries the load run wrote (their note), and their history."""
+    removed = ProgressEntry.objects.filter(note=LOAD_NOTE).delete()[0]
+    ProgressEntry.history.filter(note=LOAD_NOTE).delete()
+    return removed
+
+
 def current_sizes() -> dict[str, int]:
     return {
         "commitments": Commitment.objects.filter(title__startswith=BENCH_PREFIX).count(),

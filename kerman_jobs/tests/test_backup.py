@@ -5,10 +5,12 @@ operator would run it: on PostgreSQL (when the suite runs there) two throwaway d
 on the same server, otherwise two SQLite files.
 """
 
+import io
 import json
 import os
 import subprocess
 import sys
+import tarfile
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -67,7 +69,7 @@ print(json.dumps({
     "loans": HomeBusiness.objects.aggregate(n=Sum("loan_amount"))["n"],
     "businesses": list(HomeBusiness.objects.values_list("reference_code", "status")),
     "notes": sorted(ProgressEntry.objects.values_list("note", flat=True)),
-    "history_reasons": sorted(ProgressEntry.history.values_list("history_change_reason", flat=True)),
+    "history_reasons": sorted(map(str, ProgressEntry.history.values_list("history_change_reason", flat=True))),
     "evidence": (entry.evidence.name, (Path(settings.MEDIA_ROOT) / entry.evidence.name).read_bytes().decode()),
 }, sort_keys=True))
 """
@@ -143,7 +145,7 @@ def test_backup_restored_into_an_empty_database_gives_the_same_totals(tmp_path, 
 
     # when it is backed up with make backup
     made = run(["make", "-s", "backup"], **src)
-    archives = list(backups.glob("kerman_jobs-14*.tar.gz"))
+    archives = list(backups.glob("kerman_jobs-14*.tar*"))
     assert len(archives) == 1
     assert str(archives[0]) in made.stdout
 
@@ -173,7 +175,7 @@ def test_restore_refuses_a_database_that_holds_data_and_changes_nothing(tmp_path
     run(manage("migrate", "--noinput", "-v", "0"), **src)
     run(manage("seed_kerman"), **src)
     run(manage("backup_data"), **src)
-    archive = next(backups.glob("*.tar.gz"))
+    archive = next(backups.glob("kerman_jobs-*.tar*"))
     # given a target that already has its own data
     run(manage("migrate", "--noinput", "-v", "0"), **dst)
     run(manage("seed_kerman", "--demo-users"), **dst)
@@ -202,3 +204,126 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path, two_databases):
     )
     assert result.returncode != 0
     assert "فایل پشتیبان این سامانه نیست" in result.stderr
+
+
+ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+needs_postgresql = pytest.mark.skipif(
+    not ON_POSTGRESQL, reason="pg_dump/pg_restore archives exist on PostgreSQL only; SQLite keeps the JSON archive"
+)
+
+CHANGE = r"""
+import datetime
+from commitments.models import ProgressEntry
+from django.contrib.auth import get_user_model
+from commitments import services
+from registry.models import HomeBusiness
+staff = get_user_model().objects.get(username="staff")
+services.progress_entry_create(
+    actor=staff, commitment=staff.reported_commitments.order_by("id").first(),
+    period_end=datetime.date(2026, 6, 1), jobs_created=999,
+)
+HomeBusiness.objects.filter(reference_code="KR-1405-0001").update(jobs=77, loan_amount=1)
+ProgressEntry.objects.filter(jobs_created=35).delete()
+"""
+
+
+@needs_postgresql
+def test_pg_backup_is_a_custom_dump_and_a_restore_over_changed_data_brings_back_the_backed_up_state(
+    tmp_path, two_databases
+):
+    source, _ = two_databases
+    backups = tmp_path / "backups"
+    src = {"database_url": source, "media": tmp_path / "media-src", "backups": backups}
+    run(manage("migrate", "--noinput", "-v", "0"), **src)
+    run(manage("seed_kerman", "--demo-users"), **src)
+    run(manage("shell", "--no-imports", "-c", FILL), **src)
+    before = json.loads(run(manage("shell", "--no-imports", "-c", TOTALS), **src).stdout)
+
+    # given a backup: a tar holding pg_dump's custom format and the manifest
+    run(manage("backup_data"), **src)
+    (archive,) = backups.glob("kerman_jobs-*.tar")
+    with tarfile.open(archive) as tar:
+        assert {"data.dump", "manifest.json"} <= set(tar.getnames())
+        assert tar.extractfile("data.dump").read(5) == b"PGDMP"
+        manifest = json.load(tar.extractfile("manifest.json"))
+    assert manifest["counts"]["registry.homebusiness"] == before["counts"]["registry.homebusiness"]
+
+    # when the data changes afterwards (a new entry, an edited business, a deleted entry)
+    run(manage("shell", "--no-imports", "-c", CHANGE), **src)
+    changed = json.loads(run(manage("shell", "--no-imports", "-c", TOTALS), **src).stdout)
+    assert changed != before
+
+    # and the backup is restored over it with --force, in two parallel jobs
+    restored = run(manage("restore_data", str(archive), "--force", "--jobs", "2"), **src)
+    assert "بازگردانی انجام شد" in restored.stdout
+
+    # then counts and figures are those of the backup again
+    after = json.loads(run(manage("shell", "--no-imports", "-c", TOTALS), **src).stdout)
+    assert after == before
+    assert after["verified_jobs"] == 14_000 + 120
+    assert after["loans"] == before["loans"]
+    # and new rows get ids after the restored ones (sequences came back too)
+    new_pk = int(run(manage("shell", "--no-imports", "-c", AFTER_RESTORE_WRITE), **src).stdout)
+    assert new_pk > before["counts"]["commitments.progressentry"]
+
+
+@needs_postgresql
+def test_pg_restore_whose_counts_differ_names_the_table_in_persian_and_leaves_nothing(tmp_path, two_databases):
+    source, target = two_databases
+    backups = tmp_path / "backups"
+    src = {"database_url": source, "media": tmp_path / "media-src", "backups": backups}
+    dst = {"database_url": target, "media": tmp_path / "media-dst", "backups": backups}
+    run(manage("migrate", "--noinput", "-v", "0"), **src)
+    run(manage("seed_kerman"), **src)
+    run(manage("backup_data"), **src)
+    (archive,) = backups.glob("kerman_jobs-*.tar")
+    # given an archive whose manifest claims one business more than its dump holds
+    tampered = tmp_path / "tampered.tar"
+    with tarfile.open(archive) as old, tarfile.open(tampered, "w") as new:
+        for member in old.getmembers():
+            data = old.extractfile(member) if member.isfile() else None
+            if member.name == "manifest.json":
+                manifest = json.load(data)
+                manifest["counts"]["registry.homebusiness"] += 1
+                raw = json.dumps(manifest).encode()
+                member.size = len(raw)
+                data = io.BytesIO(raw)
+            new.addfile(member, data)
+
+    # when it is restored into an empty database
+    result = run(manage("restore_data", str(tampered)), check=False, **dst)
+
+    # then the restore fails with the table's name in a Persian message
+    assert result.returncode != 0
+    assert "شمار ردیف‌های بازگردانده با فایل پشتیبان یکی نیست" in result.stderr
+    assert "«registry_homebusiness»" in result.stderr
+    # and no half-restored table is left behind
+    tables = run(
+        manage(
+            "shell",
+            "--no-imports",
+            "-c",
+            "from django.db import connection; print(len(connection.introspection.table_names()))",
+        ),
+        **dst,
+    )
+    assert tables.stdout.strip() == "0"
+
+
+def test_a_pg_archive_is_refused_on_sqlite_in_persian(tmp_path):
+    """The kind of archive is read from its members; a pg_dump archive on SQLite gets a Persian refusal."""
+    archive = tmp_path / "kerman_jobs-pg.tar"
+    with tarfile.open(archive, "w") as tar:
+        for name, raw in (("data.dump", b"PGDMP"), ("manifest.json", b'{"counts": {}}')):
+            info = tarfile.TarInfo(name)
+            info.size = len(raw)
+            tar.addfile(info, io.BytesIO(raw))
+    result = run(
+        manage("restore_data", str(archive)),
+        check=False,
+        database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        media=tmp_path / "m",
+        backups=tmp_path / "b",
+    )
+    assert result.returncode != 0
+    assert "پشتیبان PostgreSQL است" in result.stderr

@@ -16,7 +16,7 @@ from core.persian import make_jalali_date as J
 from registry.figures import SURVIVAL_RULE
 from registry.models import ContinuityCheck, HomeBusiness
 from tests import factories as f
-from tests.pages import FIGURE_LINK, text_of
+from tests.pages import FIGURE_LINK, export_file, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -348,7 +348,7 @@ def test_export_csv_applies_the_filters_and_visibility(client, staff, mine, thei
     f.HomeBusinessFactory(commitment=mine.commitment, reference_code="MINE-2", county=f.CountyFactory(name="بم"))
     login(client, staff)
 
-    response = client.get(reverse("registry:export"), {"format": "csv", "county": mine.county_id})
+    response = export_file(client, {"format": "csv", "county": mine.county_id})
 
     text = b"".join(response.streaming_content).decode("utf-8")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
@@ -360,7 +360,7 @@ def test_export_csv_applies_the_filters_and_visibility(client, staff, mine, thei
 def test_export_writes_the_status_in_persian_unchecked_included(client, staff, checked_and_not, fmt):
     login(client, staff)
 
-    response = client.get(reverse("registry:export"), {"format": fmt})
+    response = export_file(client, {"format": fmt})
 
     content = b"".join(response.streaming_content)
     if fmt == "csv":
@@ -392,7 +392,7 @@ def test_an_imported_file_that_claims_a_status_is_told_it_was_not_read(client, s
 def test_export_xlsx_holds_only_what_the_user_sees(client, staff, mine, theirs):
     login(client, staff)
 
-    response = client.get(reverse("registry:export"))
+    response = export_file(client)
 
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["MINE-1"]

@@ -1,4 +1,5 @@
-"""`make backup`: every table and every uploaded file in one .tar.gz under backups/."""
+"""`make backup`: every table and every uploaded file in one archive under backups/
+(pg_dump's custom format on PostgreSQL, JSON on SQLite)."""
 
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from kerman_jobs import backup
 
 
 class Command(BaseCommand):
-    help = "پشتیبان کامل: همهٔ داده‌ها و فایل‌های بارگذاری‌شده در یک فایل ‎.tar.gz‎ در پوشهٔ backups/"
+    help = "پشتیبان کامل: همهٔ داده‌ها و فایل‌های بارگذاری‌شده در یک فایل در پوشهٔ backups/ (‎.tar‎ با pg_dump در PostgreSQL، ‎.tar.gz‎ در SQLite)"
 
     def add_arguments(self, parser):
         parser.add_argument("--output-dir", help="پوشهٔ مقصد (پیش‌فرض: BACKUP_DIR یا backups/)")

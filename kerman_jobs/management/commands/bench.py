@@ -2,6 +2,11 @@
 
     python manage.py bench [--scale 1.0] [--requests 50] [--skip-load] [--only pages,reports,...]
 
+Steps: pages (every page an official and a staff member open, cached and uncached),
+reports, export, import, backup and restore (make backup of the whole bench database,
+restored into a scratch database beside it, never over it), load (gunicorn with DEBUG
+off, officials and staff reading and writing at once).
+
 Writes bench-results.json (one object per measured figure, each with a "name").
 """
 
@@ -9,17 +14,19 @@ from __future__ import annotations
 
 import csv
 import datetime
+import json
 import os
 import platform
+import tarfile
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
-from django.urls import reverse
 
 from commitments.models import Commitment, ProgressEntry
 from core import persian
@@ -27,7 +34,7 @@ from kerman_jobs.benchmark import dataset, hostile, measure
 from registry import import_files
 from registry.models import HomeBusiness
 
-STEPS = ("pages", "reports", "export", "import", "hostile", "load", "api")
+STEPS = ("pages", "reports", "export", "import", "hostile", "backup", "load", "api")
 
 
 class Command(BaseCommand):
@@ -80,8 +87,10 @@ class Command(BaseCommand):
             self.import_rows(staff, scale)
         if "hostile" in steps:
             self.hostile_imports(staff)
+        if "backup" in steps or "restore" in steps:
+            self.backup_and_restore()
         if "load" in steps:
-            self.load(official, load_seconds)
+            self.load(official, staff, load_seconds)
         if "api" in steps:
             self.api_entries(scale)
         self.table()
@@ -93,16 +102,10 @@ class Command(BaseCommand):
     # ------------------------------------------------------------------ steps
 
     def pages(self, official, requests: int) -> None:
-        client = Client()
-        client.force_login(official)
-        parent = Commitment.objects.filter(title__startswith=dataset.BENCH_PREFIX, parent__isnull=True).first()
-        pages = [
-            ("dashboard", reverse("reports:dashboard")),
-            ("commitment", reverse("commitments:detail", args=[parent.pk])),
-            ("business_list", reverse("registry:list")),
-            ("continuity", reverse("registry:cohorts")),
-        ]
-        for name, url in pages:
+        """Every page an official and a staff member open, each cached (p95) and uncached."""
+        for name, url, user in dataset.bench_pages(official, staff=dataset.bench_users()[1]):
+            client = Client()
+            client.force_login(user)
             self.stdout.write(f"page {name}: {url}")
             self.record(measure.measure_page(client, name, url, requests))
 
@@ -161,9 +164,12 @@ class Command(BaseCommand):
             result = measure.run_measured(["import_businesses", str(path), "--as", staff.username])
         imported = HomeBusiness.objects.filter(reference_code__startswith=prefix).count()
         self.record({"name": "import.businesses_csv", "rows": n, "imported": imported, **result})
-        # Leave the data set as it was, so the next run measures the same thing.
-        HomeBusiness.history.filter(reference_code__startswith=prefix).delete()
-        HomeBusiness.objects.filter(reference_code__startswith=prefix).delete()
+        # Leave the data set as it was, so the next run measures the same thing. A raw
+        # delete: Model.delete() would write a history row per business, one at a time
+        # (minutes for 100,000); the imported businesses have no checks to cascade to.
+        imported_rows = HomeBusiness.objects.filter(reference_code__startswith=prefix)
+        imported_rows._raw_delete(imported_rows.db)
+        HomeBusiness.history.filter(reference_code__startswith=prefix)._raw_delete(imported_rows.db)
 
     def hostile_imports(self, staff) -> None:
         """The attack run's worst files, full size, through the import page: each must be
@@ -202,15 +208,73 @@ class Command(BaseCommand):
                 )
                 path.unlink()
 
-    def load(self, official, seconds: int) -> None:
-        # A real session row in the database gunicorn reads, as a browser login leaves.
-        client = Client()
-        client.force_login(official)
-        session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
-        self.stdout.write(f"load: gunicorn 2 workers, wrk {seconds}s at the dashboard")
-        result = measure.load_run(session_key, seconds=seconds)
+    def backup_and_restore(self) -> None:
+        """make backup of the whole bench database, then make restore of that archive into a
+        scratch database on the same server (dropped afterwards), with the row counts compared."""
+        db = connection.settings_dict
+        scratch = f"{db['NAME']}_restore"
+        url = os.environ.get("DATABASE_URL") or f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        parts = urlsplit(url)
+        scratch_url = urlunsplit(parts._replace(path=f"/{scratch}"))
+        with tempfile.TemporaryDirectory(prefix="bench-backup-") as tmp:
+            self.stdout.write("backup: make backup (pg_dump --format=custom) of the whole bench database")
+            env = {**os.environ, "BACKUP_DIR": tmp, "MEDIA_ROOT": str(Path(tmp) / "media")}
+            result = measure.run_measured(["backup_data"], env=env)
+            archives = list(Path(tmp).glob("kerman_jobs-*.tar*"))
+            counts = {}
+            if archives:
+                with tarfile.open(archives[0]) as tar:
+                    counts = json.load(tar.extractfile("manifest.json"))["counts"]
+            self.record(
+                {
+                    "name": "backup",
+                    "bytes": archives[0].stat().st_size if archives else None,
+                    "rows": sum(counts.values()),
+                    "tables": len(counts),
+                    **result,
+                }
+            )
+            if not archives:
+                return
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+                cursor.execute(f'CREATE DATABASE "{scratch}"')
+            jobs = os.cpu_count() or 2
+            self.stdout.write(f"restore: make restore into the scratch database {scratch} (pg_restore --jobs {jobs})")
+            env = {
+                **env,
+                "DATABASE_URL": scratch_url,
+                "MEDIA_ROOT": str(Path(tmp) / "media-restored"),
+                "RESTORE_JOBS": str(jobs),
+            }
+            result = measure.run_measured(["restore_data", str(archives[0])], env=env)
+            # restore_data compares every table's count with the manifest and fails otherwise.
+            self.record(
+                {
+                    "name": "restore",
+                    "rows": sum(counts.values()),
+                    "jobs": jobs,
+                    "row_counts_equal": result["exit_code"] == 0,
+                    **result,
+                }
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+
+    def load(self, official, staff, seconds: int) -> None:
+        self.stdout.write(
+            f"load: gunicorn 2 workers, DEBUG off; wrk {seconds}s, officials and staff reading and writing"
+        )
+        pages = dataset.bench_pages(official, staff)
+        commitment = (
+            Commitment.objects.filter(title__startswith=dataset.BENCH_PREFIX, reporters=staff).order_by("id").first()
+        )
+        result = measure.load_run_mixed(pages, entry_commitment=commitment, seconds=seconds)
         self.stdout.write(result.pop("raw", ""))
         self.record(result)
+        # Leave the data set as it was: the entries the load wrote go again.
+        written = dataset.remove_load_entries()
+        self.stdout.write(f"load: {written} entries written during the run removed again")
 
     def api_entries(self, scale: float) -> None:
         """10,000 progress entries (at scale 1.0) POSTed through the partner API to gunicorn,
@@ -269,14 +333,14 @@ class Command(BaseCommand):
                     f"{r['seconds']} s, peak {r['peak_mb']} MB, page {r.get('page_bytes')} bytes, "
                     f"status {r.get('status')}, written {r.get('written')}, within limits {r['within_limits']}"
                 )
-            elif name.startswith(("report.", "report_pdf.", "export.", "import.")):
+            elif name.startswith(("report.", "report_pdf.", "export.", "import.")) or name in ("backup", "restore"):
                 line = f"{r['seconds']} s, peak {r['peak_mb']} MB, exit {r['exit_code']}"
             elif name.startswith("api."):
                 line = (
                     f"{r['requests_per_second']} req/s, median {r['median_ms']} ms, p95 {r['p95_ms']} ms, "
                     f"non-2xx {r['non_2xx']}, written {r['written']}"
                 )
-            elif name == "load.dashboard":
+            elif name.startswith("load."):
                 line = f"{r.get('requests_per_second')} req/s, p99 {r.get('p99_ms')} ms, non-2xx {r.get('non_2xx')}"
             else:
                 line = ", ".join(f"{k}={v}" for k, v in r.items() if k != "name")

@@ -1,4 +1,5 @@
-"""`make restore FILE=…`: the archive of `make backup` back into an empty database."""
+"""`make restore FILE=…`: the archive of `make backup` back into an empty database
+(pg_restore --jobs on PostgreSQL, loaddata for a SQLite archive)."""
 
 from pathlib import Path
 
@@ -12,14 +13,20 @@ class Command(BaseCommand):
     help = "بازگردانی پشتیبانِ make backup در پایگاه دادهٔ خالی (جدول‌ها با migrate ساخته می‌شوند)."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="فایل ‎.tar.gz‎ ساخته‌شده با make backup")
+        parser.add_argument("file", help="فایل ساخته‌شده با make backup (‎.tar‎ یا ‎.tar.gz‎)")
         parser.add_argument(
             "--force", action="store_true", help="پایگاه داده را اگر خالی نیست پاک کن و سپس بازگردان (بازگشت‌ناپذیر)"
+        )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=None,
+            help="شمار کارهای هم‌زمان pg_restore (پیش‌فرض: RESTORE_JOBS یا شمار هسته‌ها)",
         )
 
     def handle(self, *args, **options):
         try:
-            counts = backup.restore_backup(Path(options["file"]), force=options["force"])
+            counts = backup.restore_backup(Path(options["file"]), force=options["force"], jobs=options["jobs"])
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from exc
         total = sum(counts.values())
