@@ -254,3 +254,73 @@ def survival_columns(rows: list[dict], *, months=(3, 6, 12)) -> SafeString:
         legend=[{"fill": fills[n], "text": f"{format_number(n)} ماه"} for n in months],
         lines=len(months),
     )
+
+
+# ---------------------------------------------------------------- county tile map
+
+# Light to dark, distinct in greyscale print; the first is «no jobs».
+TILE_FILLS = ("#f3f4f6", "#ccebe7", "#8fcac2", "#3f9e93", "#0f766e")
+
+
+def _tile_steps(top: int) -> list[tuple[int, int]]:
+    """The upper bounds of the coloured classes: four equal steps up to `top`."""
+    bounds, low = [], 1
+    for i in range(1, len(TILE_FILLS)):
+        high = max(low, -(-top * i // (len(TILE_FILLS) - 1)))
+        bounds.append((low, high))
+        low = high + 1
+    return bounds
+
+
+def county_tiles(tiles: list[dict], *, caption: str, unit: str = "شغل") -> SafeString:
+    """A tile map: one square per county at its (row, col) on a rough grid of the province
+    (programs.tiles), north up and west left, coloured by its value in five classes, with
+    the county's name and figure as HTML text under the colour (WeasyPrint cannot shape
+    Persian inside an SVG). Tiles without a place (row None) are listed below the map.
+
+    tiles: [{"label", "row", "col", "value"}]; caption names the figure for the legend.
+    """
+    if not tiles:
+        return _empty()
+    top = int(max(_num(t["value"]) for t in tiles))
+    steps = _tile_steps(top) if top else []
+
+    def fill(value) -> str:
+        value = int(_num(value))
+        if value <= 0:
+            return TILE_FILLS[0]
+        for i, (_, high) in enumerate(steps, start=1):
+            if value <= high:
+                return TILE_FILLS[i]
+        return TILE_FILLS[-1]
+
+    placed = [t for t in tiles if t.get("row") is not None]
+    rows = max((t["row"] for t in placed), default=-1) + 1
+    cols = max((t["col"] for t in placed), default=-1) + 1
+    grid: list[list[dict | None]] = [[None] * cols for _ in range(rows)]
+    for t in placed:
+        grid[t["row"]][t["col"]] = {
+            "label": str(t["label"]),
+            "value": f"{format_number(_num(t['value']))}",
+            "fill": fill(t["value"]),
+        }
+    legend = [{"fill": TILE_FILLS[0], "text": format_number(0)}]
+    seen = set()
+    for i, (low, high) in enumerate(steps, start=1):
+        if (low, high) in seen or low > high:
+            continue
+        seen.add((low, high))
+        text = format_number(low) if low == high else f"{format_number(low)} تا {format_number(high)}"
+        legend.append({"fill": TILE_FILLS[i], "text": text})
+    unplaced = [
+        {"label": str(t["label"]), "value": format_number(_num(t["value"]))} for t in tiles if t.get("row") is None
+    ]
+    return _render(
+        "tiles.html",
+        label=f"نقشهٔ شهرستان‌ها: {caption}",
+        caption=caption,
+        unit=unit,
+        grid=grid,
+        legend=legend,
+        unplaced=unplaced,
+    )
