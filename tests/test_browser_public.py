@@ -67,9 +67,10 @@ def _resalat_realised(page, pk: int) -> str:
 
 
 def test_anonymous_visitor_sees_only_verified_jobs(browser, live_server, seeded):
+    from django.contrib.auth import get_user_model
+
     from commitments import services
     from commitments.models import Commitment
-    from django.contrib.auth import get_user_model
 
     ARTIFACTS.mkdir(exist_ok=True)
     resalat = Commitment.objects.get(title=RESALAT)
