@@ -153,10 +153,12 @@ def horizontal_bars(rows: list[dict], *, unit: str = "شغل") -> SafeString:
     return _bars(drawn, kind="bars", label="نمودار میله‌ای", height=BAR_HEIGHT)
 
 
-def target_vs_realised(rows: list[dict]) -> SafeString:
+def target_vs_realised(rows: list[dict], *, target_text: str = "") -> SafeString:
     """Per row: the target as an outlined pale bar, the realised jobs as a dark bar inside it.
 
     A row without a target (a prepared commitment) shows what is realised and «بدون رقم».
+    `target_text` names the pale bar where it is not the glossary's «هدف» (the public
+    trajectory's promised path).
     """
     rows = [r for r in rows if r is not None]
     if not rows:
@@ -179,7 +181,7 @@ def target_vs_realised(rows: list[dict]) -> SafeString:
             }
         )
     # The glossary's words, as in the headings above the chart («هدف در برابر تحقق‌یافته»).
-    target, realised = glossary.label("target"), glossary.label("realised")
+    target, realised = target_text or glossary.label("target"), glossary.label("realised")
     legend = [{"fill": TARGET_FILL, "stroke": OUTLINE, "text": target}, {"fill": FILL, "text": realised}]
     return _bars(drawn, kind="target", label=f"{target} در برابر {realised}", height=TARGET_HEIGHT, legend=legend)
 

@@ -151,7 +151,8 @@ def _compute_commitment(pk: int, today: datetime.date) -> dict:
         "tranches": tranches,
         "milestones": milestones,
         "chart_trajectory": charts.target_vs_realised(
-            [{"label": t["label"], "target": t["promised"], "realised": t["realised"]} for t in trajectory]
+            [{"label": t["label"], "target": t["promised"], "realised": t["realised"]} for t in trajectory],
+            target_text="مسیر وعده‌شده",
         )
         if trajectory
         else "",

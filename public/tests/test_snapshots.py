@@ -88,3 +88,33 @@ def test_snapshot_csv_holds_the_frozen_figures_of_public_commitments(client, res
     assert "شغل تازه,50" in text
     assert f"{resalat.title},بانک رسالت,30000,50" in text
     assert hidden.title not in text
+
+
+def test_dashboard_shows_the_tile_map_and_then_and_now_to_officials_only(client, resalat, reporter, official):
+    _verify(resalat, reporter, official, 70)
+    _final(official)
+    _verify(resalat, reporter, official, 30, period_end=datetime.date(2025, 10, 22))
+    client.force_login(official)
+    html = client.get("/").content.decode()
+    assert "kj-chart-tiles" in html
+    assert 'data-testid="then-new_jobs">۷۰<' in html
+    assert 'data-testid="now-new_jobs">۱۰۰<' in html
+    client.force_login(reporter)
+    html = client.get("/").content.decode()
+    assert "kj-chart-tiles" in html
+    assert 'data-testid="then-and-now"' not in html  # a reporter's dashboard is not the province's
+
+
+def test_the_timetable_pdf_draws_the_county_tiles(resalat, reporter, official):
+    from programs.models import County
+    from tests.reports_reading import pdf_text
+
+    county = County.objects.create(name="رفسنجان")
+    entry = services.progress_entry_create(
+        actor=reporter, commitment=resalat, period_end=datetime.date(2025, 9, 22), jobs_created=64, county=county
+    )
+    services.progress_entry_verify(actor=official, entry=entry)
+    report = _final(official)
+    text = pdf_text(report.pdf.path)
+    assert "شغل تازه به تفکیک شهرستان" in text
+    assert "رفسنجان" in text and "فهرج" in text and "۶۴" in text
