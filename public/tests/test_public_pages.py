@@ -134,3 +134,14 @@ def test_csp_header_is_the_sites(client, resalat):
     response = client.get(INDEX)
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "style-src 'self'" in csp
+
+
+def test_survival_at_three_six_twelve_months_is_shown(client, resalat):
+    business = f.HomeBusinessFactory(commitment=resalat, started_on=datetime.date(2025, 3, 21))
+    f.ContinuityCheckFactory(business=business, checked_on=datetime.date(2025, 7, 1), status="active")
+    other = f.HomeBusinessFactory(commitment=resalat, started_on=datetime.date(2025, 3, 21))
+    f.ContinuityCheckFactory(
+        business=other, checked_on=datetime.date(2025, 7, 2), status="inactive", reason="marketing"
+    )
+    html = client.get(INDEX).content.decode()
+    assert "۳ ماه: ٪۵۰" in html

@@ -25,7 +25,7 @@ from core import persian
 from kerman_jobs.benchmark import dataset, measure
 from registry.models import HomeBusiness
 
-STEPS = ("pages", "reports", "export", "import", "load")
+STEPS = ("pages", "public", "reports", "export", "import", "load")
 
 
 class Command(BaseCommand):
@@ -67,6 +67,8 @@ class Command(BaseCommand):
 
         if "pages" in steps:
             self.pages(official, requests)
+        if "public" in steps:
+            self.public(requests)
         if "reports" in steps:
             self.reports(official)
         if "export" in steps:
@@ -96,6 +98,15 @@ class Command(BaseCommand):
         for name, url in pages:
             self.stdout.write(f"page {name}: {url}")
             self.record(measure.measure_page(client, name, url, requests))
+
+    def public(self, requests: int) -> None:
+        # An anonymous visitor, as citizens read it: no session, the site's cache. The
+        # rate limit (public/throttle.py) still runs on every request; it is raised here
+        # only so that one client may make the measured number of requests in a minute.
+        settings.PUBLIC_RATE_LIMIT = max(settings.PUBLIC_RATE_LIMIT, 3 * requests + 10)
+        client = Client()
+        self.stdout.write(f"page public: {reverse('public:index')} (anonymous)")
+        self.record(measure.measure_page(client, "public", reverse("public:index"), requests))
 
     def reports(self, official) -> None:
         for kind in ("commitment_timetable", "pathology", "credits"):
