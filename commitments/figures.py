@@ -400,11 +400,14 @@ def verified_jobs_by_month(commitment_ids, spans) -> list[int]:
     return [row[f"m{i}"] for i in range(len(spans))]
 
 
-def commitment_trajectory(fig: CommitmentFigures, today: datetime.date | None = None, months: int = 24) -> list[dict]:
+def commitment_trajectory(
+    fig: CommitmentFigures, today: datetime.date | None = None, months: int = 24, *, ids: list[int] | None = None
+) -> list[dict]:
     """Per Jalali month from the signing month to this month (at most `months`, the latest
     ones): the promised path at the month's end and the verified jobs up to it, cumulated
     from the signing day (jobs verified with a period before the first month shown are
-    counted in its figure). One query. [{"label", "promised", "realised"}]."""
+    counted in its figure). `ids`: the commitment and every tranche below it (default: it
+    and its direct tranches). One query. [{"label", "promised", "realised"}]."""
     today = today or persian.local_today()
     c = fig.commitment
     if not c.signed_on or not fig.target:
@@ -415,7 +418,7 @@ def commitment_trajectory(fig: CommitmentFigures, today: datetime.date | None = 
     if count <= 0:
         return []
     spans = jalali_month_spans(persian.jalali_month_range(now.year, now.month)[1], min(count, months))
-    ids = [c.pk, *fig.tranche_ids]
+    ids = ids or [c.pk, *fig.tranche_ids]  # the commitment and its tranches (all levels, where given)
     # Earlier periods fold into the first month shown: the line starts where it stood.
     spans[0] = (*spans[0][:2], datetime.date(1900, 1, 1), spans[0][3])
     jobs = verified_jobs_by_month(ids, spans)

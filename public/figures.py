@@ -153,7 +153,7 @@ def _compute_commitment(pk: int, today: datetime.date) -> dict:
     families = _descendants(ladder)
     row = _row(fig, today, None if prepared else _survival(families[pk], today))
     tranches = [_row(f, today, None) for f in ladder if f.depth > 0 and f.commitment.pk in public_ids]
-    trajectory = [] if prepared else commitment_figures.commitment_trajectory(fig, today)
+    trajectory = [] if prepared else commitment_figures.commitment_trajectory(fig, today, ids=families[pk])
     milestones = [
         {
             "title": m.title,

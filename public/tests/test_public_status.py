@@ -41,3 +41,27 @@ def test_promised_path_is_a_straight_line():
 )
 def test_public_status(kw, today, expected):
     assert public_status(_fig(**kw), today) == expected
+
+
+def test_trajectory_cumulates_verified_jobs_against_the_promised_path(db, official):
+    from commitments import services
+    from commitments.figures import commitment_figures, commitment_trajectory
+    from tests import factories as f
+
+    c = f.CommitmentFactory(jobs_target=1_000, signed_on=datetime.date(2025, 3, 21), due_on=datetime.date(2026, 3, 20))
+    reporter = f.make_staff("traj_reporter")
+    c.reporters.add(reporter)
+    for day, jobs, verify in [
+        (datetime.date(2025, 4, 10), 30, True),
+        (datetime.date(2025, 5, 10), 20, True),  # 1404/02/20
+        (datetime.date(2025, 5, 31), 99, False),
+    ]:
+        e = services.progress_entry_create(actor=reporter, commitment=c, period_end=day, jobs_created=jobs)
+        if verify:
+            services.progress_entry_verify(actor=official, entry=e)
+    fig = commitment_figures(type(c).objects.filter(pk=c.pk))[0]
+    rows = commitment_trajectory(fig, today=datetime.date(2025, 6, 10))
+    # Farvardin, Ordibehesht, Khordad 1404; the submitted 99 counts nowhere.
+    assert [r["label"] for r in rows] == ["فروردین ۱۴۰۴", "اردیبهشت ۱۴۰۴", "خرداد ۱۴۰۴"]
+    assert [r["realised"] for r in rows] == [30, 50, 50]
+    assert rows[-1]["promised"] == promised_at(c, datetime.date(2025, 6, 21))

@@ -118,3 +118,16 @@ def test_the_timetable_pdf_draws_the_county_tiles(resalat, reporter, official):
     text = pdf_text(report.pdf.path)
     assert "شغل تازه به تفکیک شهرستان" in text
     assert "رفسنجان" in text and "فهرج" in text and "۶۴" in text
+
+
+def test_officials_download_the_report_that_carried_the_snapshot(client, resalat, official):
+    report = _final(official)
+    client.force_login(official)
+    html = client.get("/").content.decode()
+    assert f"/reports/{report.pk}/pdf/" in html
+    assert client.get(f"/reports/{report.pk}/pdf/").status_code == 200
+    client.logout()
+    public = client.get("/public/").content.decode()
+    assert f"/reports/{report.pk}/pdf/" not in public
+    assert f"/public/snapshots/{report.snapshot.pk}.csv" in public
+    assert client.get(f"/reports/{report.pk}/pdf/").status_code == 302  # to the login page
