@@ -145,3 +145,20 @@ def test_survival_at_three_six_twelve_months_is_shown(client, resalat):
     )
     html = client.get(INDEX).content.decode()
     assert "۳ ماه: ٪۵۰" in html
+
+
+def test_official_toggles_public_on_the_commitment_page_staff_cannot(client, resalat, reporter, official):
+    url = reverse("commitments:set_public", args=[resalat.pk])
+    client.force_login(reporter)
+    assert client.post(url, {"is_public": "0"}).status_code == 403
+    resalat.refresh_from_db()
+    assert resalat.is_public is True
+
+    client.force_login(official)
+    page = client.get(reverse("commitments:detail", args=[resalat.pk])).content.decode()
+    assert "در صفحهٔ عمومی (بدون ورود) دیده می‌شود." in page
+    assert client.post(url, {"is_public": "0"}).status_code == 302
+    resalat.refresh_from_db()
+    assert resalat.is_public is False
+    client.logout()
+    assert client.get(reverse("public:commitment", args=[resalat.pk])).status_code == 404
