@@ -62,12 +62,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "whole_province": is_official(user) and not request.GET,
         "scope_note": _scope_note(user, filtered=bool(request.GET), county=county),
     }
-    if context["whole_province"]:
+    snapshot = shared["snapshot"]
+    if context["whole_province"] and snapshot is not None:
         # What the Assembly received on the last deadline, beside today's figures.
-        snapshot = selectors.current_snapshot()
-        context["snapshot"] = snapshot
-        if snapshot is not None:
-            context["then_and_now"] = figures.then_and_now(snapshot.figures["facts"], figures.headline_facts(shared))
+        context["then_and_now"] = figures.then_and_now(snapshot.figures["facts"], figures.headline_facts(shared))
+    else:
+        context["snapshot"] = None
     return render(request, "reports/dashboard.html", context)
 
 
@@ -105,6 +105,9 @@ def _dashboard_figures(commitments, today, *, filtered: bool, county=None) -> di
         "chart_months": charts.monthly_columns(numbers["months"]),
         "chart_county": charts.horizontal_bars([{"label": r["label"], "value": r["jobs"]} for r in by_county[:15]]),
         "chart_sector": charts.horizontal_bars([{"label": r["label"], "value": r["jobs"]} for r in by_sector[:15]]),
+        # The figures last handed over (shown to officials on the whole province only):
+        # cached with the rest, and a new snapshot bumps the cache (reports.apps).
+        "snapshot": selectors.current_snapshot(),
         "chart_tiles": charts.county_tiles(
             tiles.county_tiles({r["label"]: r["jobs"] for r in by_county}), caption=glossary.label("new_jobs")
         ),
