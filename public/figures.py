@@ -28,7 +28,7 @@ from commitments.models import Commitment, Milestone, ProgressEntry
 from commitments.selectors import commitments_public
 from core import charts, figure_cache, glossary, persian
 from programs import tiles
-from registry.figures import survival_overall
+from registry.figures import survival_by, survival_overall
 from registry.models import HomeBusiness
 from reports import figures as report_figures
 from reports import selectors as report_selectors
@@ -83,7 +83,12 @@ def _survival(ids: list[int], today: datetime.date) -> list[dict]:
 
 
 def _survival_uncached(ids: list[int], today: datetime.date) -> list[dict]:
-    totals = survival_overall(HomeBusiness.objects.filter(commitment_id__in=ids), months=SURVIVAL_MONTHS, today=today)
+    return _cells(
+        survival_overall(HomeBusiness.objects.filter(commitment_id__in=ids), months=SURVIVAL_MONTHS, today=today)
+    )
+
+
+def _cells(totals: dict[int, dict]) -> list[dict]:
     return [
         {
             "months": n,
@@ -93,6 +98,35 @@ def _survival_uncached(ids: list[int], today: datetime.date) -> list[dict]:
         }
         for n, cell in totals.items()
     ]
+
+
+def _survival_of_families(families: dict[int, list[int]], today: datetime.date) -> dict[int, list[dict]]:
+    """Survival for each root commitment over it and its tranches, all in one grouped
+    survival query (registry.figures.survival_by), cached like _survival."""
+    key = (
+        "public-survival-all:"
+        + hashlib.sha1(
+            json.dumps([today.isoformat(), sorted((k, sorted(v)) for k, v in families.items())]).encode()
+        ).hexdigest()
+    )
+    value = cache.get(key)
+    if value is None:
+        ids = sorted({pk for family in families.values() for pk in family})
+        by_commitment = survival_by(
+            HomeBusiness.objects.filter(commitment_id__in=ids), "commitment_id", months=SURVIVAL_MONTHS, today=today
+        )
+        value = {}
+        for root, family in families.items():
+            totals = {n: {"eligible": 0, "active": 0, "unknown": 0} for n in SURVIVAL_MONTHS}
+            for pk in family:
+                for n, cell in by_commitment.get(pk, {}).items():
+                    for k in totals[n]:
+                        totals[n][k] += cell[k]
+            for cell in totals.values():
+                cell["share"] = cell["active"] / cell["eligible"] if cell["eligible"] else None
+            value[root] = _cells(totals)
+        cache.set(key, value, timeout=SURVIVAL_TTL)
+    return value
 
 
 def _descendants(ladder) -> dict[int, list[int]]:
@@ -113,12 +147,9 @@ def _compute_index(today: datetime.date) -> dict:
     public_ids = set(commitments_public().values_list("pk", flat=True))
     ladder = [f for f in numbers["figures"] if f.commitment.pk in public_ids]
     families = _descendants(numbers["figures"])
-    rows = []
-    for fig in ladder:
-        survival = None
-        if fig.commitment.status != Commitment.Status.PREPARED and fig.depth == 0:
-            survival = _survival(families[fig.commitment.pk], today)
-        rows.append(_row(fig, today, survival))
+    roots = [f.commitment.pk for f in ladder if f.depth == 0 and f.commitment.status != Commitment.Status.PREPARED]
+    survival = _survival_of_families({pk: families[pk] for pk in roots}, today)
+    rows = [_row(fig, today, survival.get(fig.commitment.pk)) for fig in ladder]
     snapshot = report_selectors.current_snapshot()
     headline = report_figures.headline_facts(numbers)
     by_county = {r["label"]: r["jobs"] for r in numbers["by_county"]}

@@ -7,13 +7,13 @@ import csv
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_GET
 
 from commitments.selectors import commitment_get_public
-from core import glossary, persian
+from core import figure_cache, glossary, persian
 
 from . import figures
 from .throttle import rate_limited
@@ -29,34 +29,56 @@ def _common() -> dict:
     }
 
 
+def _rendered(request: HttpRequest, template: str, build) -> HttpResponse:
+    """The page as every anonymous visitor gets it, rendered once per data version and day
+    (core.figure_cache): drawing a few hundred commitments' rows cost more than reading
+    their cached figures. The address is in the key for the Open Graph URL."""
+    today = persian.local_today()
+    html = figure_cache.cached(
+        "public-html",
+        figures.SCOPE,
+        {"url": request.build_absolute_uri(), "today": today},
+        lambda: render_to_string(template, {**build(), **_common()}, request=request),
+    )
+    return HttpResponse(html)
+
+
 @require_GET
 @rate_limited
 def index(request: HttpRequest) -> HttpResponse:
-    data = figures.index_figures()
-    headline = data["headline"]
-    og = (
-        f"{persian.format_number(headline['new_jobs'])} {glossary.label('new_jobs')} از "
-        f"{persian.format_number(headline['new_jobs_target'] or 0)} {glossary.label('new_jobs_target')}؛ "
-        f"{glossary.label('baseline_jobs')} جدا: {persian.format_number(headline['baseline_jobs'])}."
-    )
-    return render(request, "public/index.html", {**data, **_common(), "og_description": og})
+    def build() -> dict:
+        data = figures.index_figures()
+        headline = data["headline"]
+        og = (
+            f"{persian.format_number(headline['new_jobs'])} {glossary.label('new_jobs')} از "
+            f"{persian.format_number(headline['new_jobs_target'] or 0)} {glossary.label('new_jobs_target')}؛ "
+            f"{glossary.label('baseline_jobs')} جدا: {persian.format_number(headline['baseline_jobs'])}."
+        )
+        return {**data, "og_description": og}
+
+    return _rendered(request, "public/index.html", build)
 
 
 @require_GET
 @rate_limited
 def commitment(request: HttpRequest, pk: int) -> HttpResponse:
-    commitment_get_public(pk)  # 404 alike for missing and not public
-    data = figures.commitment_page_figures(pk)
-    row = data["row"]
-    if row["realised"] is None:
-        og = f"«{row['title']}» — {row['organization']}: {row['status_word']}، بدون رقم."
-    else:
-        og = (
-            f"«{row['title']}» — {row['organization']}: {persian.format_number(row['realised'])} "
-            f"{glossary.label('realised')} از {persian.format_number(row['target'])} {glossary.label('target')}؛ "
-            f"{row['status_word']}."
-        )
-    return render(request, "public/commitment.html", {**data, **_common(), "og_description": og})
+    def build() -> dict:
+        commitment_get_public(pk)  # 404 alike for missing and not public
+        data = figures.commitment_page_figures(pk)
+        row = data["row"]
+        if row["realised"] is None:
+            og = f"«{row['title']}» — {row['organization']}: {row['status_word']}، بدون رقم."
+        else:
+            og = (
+                f"«{row['title']}» — {row['organization']}: {persian.format_number(row['realised'])} "
+                f"{glossary.label('realised')} از {persian.format_number(row['target'])} {glossary.label('target')}؛ "
+                f"{row['status_word']}."
+            )
+        return {**data, "og_description": og}
+
+    # Whether it is public is read afresh only when the page is: taking a commitment off
+    # bumps the data version (a Commitment save), so its cached page is gone at once.
+    return _rendered(request, "public/commitment.html", build)
 
 
 class StatusFeed(Feed):
