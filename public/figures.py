@@ -4,13 +4,14 @@ and cached for anonymous traffic.
 Only verified figures and aggregates leave here: the programme's headline figures
 (reports.figures), each public commitment's ladder and public status
 (commitments.figures), survival at 3/6/12 months over its businesses
-(registry.figures.cohort_survival via survival_overall), jobs per county, and the frozen
-snapshot. Rows are plain dicts of those numbers and the commitments' public words
+(registry.figures: survival_by for the list, in one grouped query; survival_overall for
+one commitment), jobs per county, and the frozen snapshot. Rows are plain dicts of those numbers and the commitments' public words
 (title, organisation, dates): no person, business, note, file or single loan is read
 into them, so none can reach a template.
 
 Cached through core.figure_cache (the site's cache, bumped by every write, at most
-FIGURE_TTL old), so a cached public page costs no database query.
+FIGURE_TTL old; public.views caches the rendered page the same way), so a cached public
+page costs no database query. Survival is cached for SURVIVAL_TTL on its own.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from commitments.selectors import commitment_get_public
 from core import figure_cache, glossary, persian
+from registry.imports import guard_formula
 
 from . import figures
 from .throttle import rate_limited
@@ -131,5 +132,6 @@ def snapshot_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response.write("\ufeff")  # Excel reads UTF-8 Persian only after a BOM
     writer = csv.writer(response)
     for row in rows:
-        writer.writerow(row)
+        # Titles are officials' text: a cell starting «=» must stay text in a spreadsheet.
+        writer.writerow([guard_formula(v) if isinstance(v, str) else v for v in row])
     return response

@@ -131,3 +131,12 @@ def test_officials_download_the_report_that_carried_the_snapshot(client, resalat
     assert f"/reports/{report.pk}/pdf/" not in public
     assert f"/public/snapshots/{report.snapshot.pk}.csv" in public
     assert client.get(f"/reports/{report.pk}/pdf/").status_code == 302  # to the login page
+
+
+def test_snapshot_csv_keeps_a_formula_like_title_as_text(client, program, official):
+    from tests import factories as f
+
+    f.CommitmentFactory(program=program, title='=HYPERLINK("http://x")', jobs_target=10)
+    snapshot = _final(official).snapshot
+    text = client.get(f"/public/snapshots/{snapshot.pk}.csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
