@@ -38,8 +38,11 @@ def _rendered(request: HttpRequest, template: str, build) -> HttpResponse:
     html = figure_cache.cached(
         "public-html",
         figures.SCOPE,
-        {"url": request.build_absolute_uri(), "today": today},
-        lambda: render_to_string(template, {**build(), **_common()}, request=request),
+        # The path, not the query string: ?anything must not fill the cache with copies.
+        {"url": request.build_absolute_uri(request.path), "today": today},
+        lambda: render_to_string(
+            template, {**build(), **_common(), "og_url": request.build_absolute_uri(request.path)}, request=request
+        ),
     )
     return HttpResponse(html)
 

@@ -162,3 +162,9 @@ def test_official_toggles_public_on_the_commitment_page_staff_cannot(client, res
     assert resalat.is_public is False
     client.logout()
     assert client.get(reverse("public:commitment", args=[resalat.pk])).status_code == 404
+
+
+def test_query_strings_share_one_cached_page(client, resalat):
+    first = client.get(INDEX + "?a=1").content.decode()
+    assert f'property="og:url" content="http://testserver{INDEX}"' in first
+    assert client.get(INDEX + "?b=2").content == client.get(INDEX).content
