@@ -2,7 +2,7 @@
 minute per client address (core.client_ip), then 429 with a Persian page until the
 minute is over. Clients whose address is unknown share one count. With the cache down
 (the tolerant Redis cache stores nothing) nothing is counted and nobody is refused: the
-pages stay up; nginx's own limit (docs/deploy.md) still stands in front.
+pages stay up, unlimited, until Redis is back.
 """
 
 from __future__ import annotations
