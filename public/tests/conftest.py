@@ -47,3 +47,17 @@ def reporter(db, resalat):
     user = f.make_staff("reporter_public")
     resalat.reporters.add(user)
     return user
+
+
+@pytest.fixture
+def private_cache(settings):
+    """A cache of this test's own, for tests that count what the cache saves: parallel
+    test workers share one Redis database, and another worker's cache.clear() between a
+    warm-up and the measured request would make the count wrong, not the page."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "public-tests"}
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -50,7 +50,9 @@ def test_submitted_changes_nothing_and_verified_appears(client, resalat, reporte
     assert 'data-testid="realised">۱٬۲۵۰<' in detail
 
 
-def test_cached_public_pages_take_at_most_five_queries(client, resalat, prepared, django_assert_max_num_queries):
+def test_cached_public_pages_take_at_most_five_queries(
+    client, resalat, prepared, django_assert_max_num_queries, private_cache
+):
     pages = [INDEX, reverse("public:commitment", args=[resalat.pk]), reverse("public:feed")]
     for page in pages:
         assert client.get(page).status_code == 200  # warms the cache
@@ -101,7 +103,7 @@ def test_taking_a_commitment_off_hides_it_at_once(client, resalat, official):
     assert RESALAT_TITLE not in client.get(INDEX).content.decode()
 
 
-def test_rate_limit_answers_429_in_persian(client, resalat, settings):
+def test_rate_limit_answers_429_in_persian(client, resalat, settings, private_cache):
     settings.PUBLIC_RATE_LIMIT = 3
     codes = [client.get(INDEX).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
@@ -164,7 +166,7 @@ def test_official_toggles_public_on_the_commitment_page_staff_cannot(client, res
     assert client.get(reverse("public:commitment", args=[resalat.pk])).status_code == 404
 
 
-def test_query_strings_share_one_cached_page(client, resalat):
+def test_query_strings_share_one_cached_page(client, resalat, private_cache):
     first = client.get(INDEX + "?a=1").content.decode()
     assert f'property="og:url" content="http://testserver{INDEX}"' in first
     assert client.get(INDEX + "?b=2").content == client.get(INDEX).content
