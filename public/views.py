@@ -1,4 +1,4 @@
-"""The public pages: no login, no forms, GET only, rate limited, figures from the site's
+"""The public pages: no login, no forms, GET and HEAD only, rate limited, figures from the site's
 cache (public/figures.py). Persian, right to left, Jalali, like every page."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from commitments.selectors import commitment_get_public
 from core import figure_cache, glossary, persian
@@ -47,7 +47,7 @@ def _rendered(request: HttpRequest, template: str, build) -> HttpResponse:
     return HttpResponse(html)
 
 
-@require_GET
+@require_safe
 @rate_limited
 def index(request: HttpRequest) -> HttpResponse:
     def build() -> dict:
@@ -63,7 +63,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return _rendered(request, "public/index.html", build)
 
 
-@require_GET
+@require_safe
 @rate_limited
 def commitment(request: HttpRequest, pk: int) -> HttpResponse:
     def build() -> dict:
@@ -120,10 +120,10 @@ class StatusFeed(Feed):
         return item["at"]
 
 
-feed = require_GET(rate_limited(StatusFeed()))
+feed = require_safe(rate_limited(StatusFeed()))
 
 
-@require_GET
+@require_safe
 @rate_limited
 def snapshot_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """A snapshot's figures as the report that carried them printed them, as CSV: the
