@@ -11,6 +11,7 @@ from core.admin import (
     PersianTabularInline,
     jalali_month_filter,
 )
+from core.roles import is_official
 
 from . import figures, services
 from .forms import check_evidence
@@ -125,8 +126,9 @@ class CommitmentAdmin(PersianAdminMixin, SimpleHistoryAdmin):
         "remaining_display",
         "signed_on",
         "due_on",
+        "is_public",
     ]
-    list_filter = ["status", "instrument", "program", jalali_month_filter("due_on", "مهلت (شمسی)")]
+    list_filter = ["status", "is_public", "instrument", "program", jalali_month_filter("due_on", "مهلت (شمسی)")]
     search_fields = ["title", "organization__name", "venue", "partners__name"]
     autocomplete_fields = ["program", "organization", "parent", "partners"]
     filter_horizontal = ["reporters"]
@@ -155,10 +157,37 @@ class CommitmentAdmin(PersianAdminMixin, SimpleHistoryAdmin):
         fig = getattr(obj, "figures", None)
         return "—" if fig is None or fig.remaining is None else persian.format_number(fig.remaining)
 
-    actions = ["cancel_selected"]
+    actions = ["cancel_selected", "make_public", "make_not_public"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Whether a commitment is public is the officials' decision (services.commitment_set_public).
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if is_official(request.user) else [*readonly, "is_public"]
 
     def save_model(self, request, obj, form, change):
+        if change and "is_public" in form.changed_data:
+            services.commitment_set_public(actor=request.user, commitment=obj, is_public=obj.is_public)
         services.commitment_save(actor=request.user, commitment=obj, reason="ویرایش در پنل مدیریت")
+
+    def _set_public(self, request, queryset, is_public: bool):
+        for commitment in queryset:
+            services.commitment_set_public(actor=request.user, commitment=commitment, is_public=is_public)
+        self.message_user(request, f"{persian.format_number(queryset.count())} تعهد به‌روز شد.", messages.SUCCESS)
+
+    @admin.action(description="نمایش تعهدهای انتخاب‌شده در صفحهٔ عمومی")
+    def make_public(self, request, queryset):
+        self._set_public(request, queryset, True)
+
+    @admin.action(description="برداشتن تعهدهای انتخاب‌شده از صفحهٔ عمومی")
+    def make_not_public(self, request, queryset):
+        self._set_public(request, queryset, False)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_official(request.user):
+            actions.pop("make_public", None)
+            actions.pop("make_not_public", None)
+        return actions
 
     @staticmethod
     def _deletable(obj: Commitment) -> bool:

@@ -347,3 +347,85 @@ def jalali_month_spans(today: datetime.date, months: int) -> list[tuple]:
             year, month = year - 1, 12
     spans.reverse()
     return spans
+
+
+# ---------------------------------------------------------------- the public status
+
+
+def promised_at(commitment: Commitment, day: datetime.date) -> int | None:
+    """The promised path (core.glossary, "public_status"): a straight line from nothing on
+    the signing day to the whole target on the due day. None without a target or dates."""
+    target, start, due = commitment.jobs_target, commitment.signed_on, commitment.due_on
+    if not target or not start or not due:
+        return None
+    if day <= start:
+        return 0
+    if day >= due:
+        return target
+    return int(target * (day - start).days / max((due - start).days, 1))
+
+
+def public_status(fig: CommitmentFigures, today: datetime.date | None = None) -> str:
+    """The commitment's status in words, a key of core.glossary.PUBLIC_STATUS_WORDS, by the
+    rule core.glossary.PUBLIC_STATUS_RULE states: cancelled, prepared (no figure),
+    achieved (realised ≥ target), else on track or behind the promised path today."""
+    today = today or persian.local_today()
+    c = fig.commitment
+    if c.status == Commitment.Status.CANCELLED:
+        return "cancelled"
+    if c.status == Commitment.Status.PREPARED or not fig.target:
+        return "prepared"
+    if fig.realised >= fig.target:
+        return "achieved"
+    promised = promised_at(c, today)
+    if promised is None:
+        return "on_track"
+    if c.due_on and today > c.due_on:
+        return "behind"
+    return "on_track" if fig.realised >= promised else "behind"
+
+
+def verified_jobs_by_month(commitment_ids, spans) -> list[int]:
+    """Verified jobs (baseline excluded) of these commitments in each span of
+    `jalali_month_spans`, by period end. One query."""
+    sums = {
+        f"m{i}": Coalesce(Sum("jobs_created", filter=Q(period_end__gte=start, period_end__lte=end)), 0)
+        for i, (_, _, start, end) in enumerate(spans)
+    }
+    if not sums:
+        return []
+    row = ProgressEntry.objects.filter(status=VERIFIED, is_baseline=False, commitment_id__in=commitment_ids).aggregate(
+        **sums
+    )
+    return [row[f"m{i}"] for i in range(len(spans))]
+
+
+def commitment_trajectory(
+    fig: CommitmentFigures, today: datetime.date | None = None, months: int = 24, *, ids: list[int] | None = None
+) -> list[dict]:
+    """Per Jalali month from the signing month to this month (at most `months`, the latest
+    ones): the promised path at the month's end and the verified jobs up to it, cumulated
+    from the signing day (jobs verified with a period before the first month shown are
+    counted in its figure). `ids`: the commitment and every tranche below it (default: it
+    and its direct tranches). One query. [{"label", "promised", "realised"}]."""
+    today = today or persian.local_today()
+    c = fig.commitment
+    if not c.signed_on or not fig.target:
+        return []
+    start = persian.to_jalali(c.signed_on)
+    now = persian.to_jalali(min(today, c.due_on) if c.due_on and c.due_on < today else today)
+    count = (now.year - start.year) * 12 + (now.month - start.month) + 1
+    if count <= 0:
+        return []
+    spans = jalali_month_spans(persian.jalali_month_range(now.year, now.month)[1], min(count, months))
+    ids = ids or [c.pk, *fig.tranche_ids]  # the commitment and its tranches (all levels, where given)
+    # Earlier periods fold into the first month shown: the line starts where it stood.
+    spans[0] = (*spans[0][:2], datetime.date(1900, 1, 1), spans[0][3])
+    jobs = verified_jobs_by_month(ids, spans)
+    rows, running = [], 0
+    for (year, month, _, end), n in zip(spans, jobs, strict=True):
+        running += n
+        rows.append(
+            {"label": persian.jalali_month_label(year, month), "promised": promised_at(c, end), "realised": running}
+        )
+    return rows

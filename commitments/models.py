@@ -53,6 +53,14 @@ class Commitment(models.Model):
         blank=True,
         related_name="reported_commitments",
     )
+    # Officials decide (commitments.services.commitment_set_public); on by default, so a
+    # signed commitment is public unless they take it off. The public pages (public/) show
+    # only these, and only their verified, aggregate figures.
+    is_public = models.BooleanField(
+        "نمایش در صفحهٔ عمومی",
+        default=True,
+        help_text="تعهد با ارقام تأییدشده‌اش در صفحهٔ عمومی (بدون ورود) دیده می‌شود؛ فقط مقام استانی تغییرش می‌دهد.",
+    )
     created_at = models.DateTimeField("زمان ثبت", auto_now_add=True)
     updated_at = models.DateTimeField("آخرین تغییر", auto_now=True)
     history = HistoricalRecords(m2m_fields=[partners, reporters])

@@ -143,3 +143,17 @@ def reader_scope(user) -> str:
     if is_official(user):
         return "all"
     return figure_cache.scope_of(commitments_visible_to(user))
+
+
+def commitments_public() -> QuerySet[Commitment]:
+    """What anyone may see without logging in (public/): the commitments officials left
+    public (commitments.services.commitment_set_public), never the baseline record."""
+    return Commitment.objects.filter(is_public=True).exclude(instrument=Commitment.Instrument.BASELINE)
+
+
+def commitment_get_public(pk) -> Commitment:
+    """A public commitment; 404 alike for one that is missing and one that is not public."""
+    try:
+        return commitments_public().select_related("organization", "program", "parent").get(pk=pk)
+    except (Commitment.DoesNotExist, ValueError, TypeError):
+        raise Http404("تعهد پیدا نشد.") from None

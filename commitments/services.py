@@ -122,6 +122,22 @@ def commitment_set_status(*, actor, commitment: Commitment, status: str, reason:
     return commitment_save(actor=actor, commitment=commitment, reason=reason or f"تغییر وضعیت به {status}")
 
 
+@transaction.atomic
+def commitment_set_public(*, actor, commitment: Commitment, is_public: bool) -> Commitment:
+    """Show a commitment on the public pages or take it off: provincial officials only."""
+    if not is_official(actor):
+        raise PermissionDenied("فقط مقام استانی تصمیم می‌گیرد کدام تعهد در صفحهٔ عمومی دیده شود.")
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if commitment.is_public == is_public:
+        return commitment
+    commitment.is_public = is_public
+    return commitment_save(
+        actor=actor,
+        commitment=commitment,
+        reason="نمایش در صفحهٔ عمومی" if is_public else "برداشتن از صفحهٔ عمومی",
+    )
+
+
 def commitment_sign(*, actor, commitment: Commitment, signed_on: datetime.date, jobs_target: int) -> Commitment:
     commitment.status = Commitment.Status.SIGNED
     commitment.signed_on = signed_on

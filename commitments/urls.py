@@ -6,6 +6,7 @@ app_name = "commitments"
 
 urlpatterns = [
     path("commitments/<int:pk>/", views.commitment_detail, name="detail"),
+    path("commitments/<int:pk>/public/", views.commitment_set_public, name="set_public"),
     path("commitments/<int:pk>/progress/new/", views.entry_create, name="entry_create"),
     path("progress/<int:pk>/", views.entry_detail, name="entry"),
     path("progress/<int:pk>/evidence/", views.entry_evidence, name="entry_evidence"),

@@ -103,6 +103,18 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "commitments/commitment_detail.html", context)
 
 
+@login_required
+@require_POST
+def commitment_set_public(request: HttpRequest, pk: int) -> HttpResponse:
+    """An official shows a commitment on the public pages or takes it off."""
+    _require_official(request.user)
+    commitment = selectors.commitment_get_visible(request.user, pk)
+    show = request.POST.get("is_public") == "1"
+    services.commitment_set_public(actor=request.user, commitment=commitment, is_public=show)
+    messages.success(request, "این تعهد در صفحهٔ عمومی دیده می‌شود." if show else "این تعهد از صفحهٔ عمومی برداشته شد.")
+    return redirect("commitments:detail", pk=commitment.pk)
+
+
 # ---------------------------------------------------------------- progress entries
 
 

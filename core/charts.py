@@ -153,10 +153,12 @@ def horizontal_bars(rows: list[dict], *, unit: str = "شغل") -> SafeString:
     return _bars(drawn, kind="bars", label="نمودار میله‌ای", height=BAR_HEIGHT)
 
 
-def target_vs_realised(rows: list[dict]) -> SafeString:
+def target_vs_realised(rows: list[dict], *, target_text: str = "") -> SafeString:
     """Per row: the target as an outlined pale bar, the realised jobs as a dark bar inside it.
 
     A row without a target (a prepared commitment) shows what is realised and «بدون رقم».
+    `target_text` names the pale bar where it is not the glossary's «هدف» (the public
+    trajectory's promised path).
     """
     rows = [r for r in rows if r is not None]
     if not rows:
@@ -179,7 +181,7 @@ def target_vs_realised(rows: list[dict]) -> SafeString:
             }
         )
     # The glossary's words, as in the headings above the chart («هدف در برابر تحقق‌یافته»).
-    target, realised = glossary.label("target"), glossary.label("realised")
+    target, realised = target_text or glossary.label("target"), glossary.label("realised")
     legend = [{"fill": TARGET_FILL, "stroke": OUTLINE, "text": target}, {"fill": FILL, "text": realised}]
     return _bars(drawn, kind="target", label=f"{target} در برابر {realised}", height=TARGET_HEIGHT, legend=legend)
 
@@ -253,4 +255,74 @@ def survival_columns(rows: list[dict], *, months=(3, 6, 12)) -> SafeString:
         height=len(months) * (SURVIVAL_LINE + SURVIVAL_GAP),
         legend=[{"fill": fills[n], "text": f"{format_number(n)} ماه"} for n in months],
         lines=len(months),
+    )
+
+
+# ---------------------------------------------------------------- county tile map
+
+# Light to dark, distinct in greyscale print; the first is «no jobs».
+TILE_FILLS = ("#f3f4f6", "#ccebe7", "#8fcac2", "#3f9e93", "#0f766e")
+
+
+def _tile_steps(top: int) -> list[tuple[int, int]]:
+    """The upper bounds of the coloured classes: four equal steps up to `top`."""
+    bounds, low = [], 1
+    for i in range(1, len(TILE_FILLS)):
+        high = max(low, -(-top * i // (len(TILE_FILLS) - 1)))
+        bounds.append((low, high))
+        low = high + 1
+    return bounds
+
+
+def county_tiles(tiles: list[dict], *, caption: str, unit: str = "شغل") -> SafeString:
+    """A tile map: one square per county at its (row, col) on a rough grid of the province
+    (programs.tiles), north up and west left, coloured by its value in five classes, with
+    the county's name and figure as HTML text under the colour (WeasyPrint cannot shape
+    Persian inside an SVG). Tiles without a place (row None) are listed below the map.
+
+    tiles: [{"label", "row", "col", "value"}]; caption names the figure for the legend.
+    """
+    if not tiles:
+        return _empty()
+    top = int(max(_num(t["value"]) for t in tiles))
+    steps = _tile_steps(top) if top else []
+
+    def fill(value) -> str:
+        value = int(_num(value))
+        if value <= 0:
+            return TILE_FILLS[0]
+        for i, (_, high) in enumerate(steps, start=1):
+            if value <= high:
+                return TILE_FILLS[i]
+        return TILE_FILLS[-1]
+
+    placed = [t for t in tiles if t.get("row") is not None]
+    rows = max((t["row"] for t in placed), default=-1) + 1
+    cols = max((t["col"] for t in placed), default=-1) + 1
+    grid: list[list[dict | None]] = [[None] * cols for _ in range(rows)]
+    for t in placed:
+        grid[t["row"]][t["col"]] = {
+            "label": str(t["label"]),
+            "value": f"{format_number(_num(t['value']))}",
+            "fill": fill(t["value"]),
+        }
+    legend = [{"fill": TILE_FILLS[0], "text": format_number(0)}]
+    seen = set()
+    for i, (low, high) in enumerate(steps, start=1):
+        if (low, high) in seen or low > high:
+            continue
+        seen.add((low, high))
+        text = format_number(low) if low == high else f"{format_number(low)} تا {format_number(high)}"
+        legend.append({"fill": TILE_FILLS[i], "text": text})
+    unplaced = [
+        {"label": str(t["label"]), "value": format_number(_num(t["value"]))} for t in tiles if t.get("row") is None
+    ]
+    return _render(
+        "tiles.html",
+        label=f"نقشهٔ شهرستان‌ها: {caption}",
+        caption=caption,
+        unit=unit,
+        grid=grid,
+        legend=legend,
+        unplaced=unplaced,
     )

@@ -21,6 +21,25 @@ SURVIVAL_WINDOW_MONTHS = 3
 _WINDOW_WORDS = {3: "سه"}[SURVIVAL_WINDOW_MONTHS]
 
 
+# The public status of a commitment in words (commitments.figures.public_status): the
+# public pages print this rule beside the words, and the function implements exactly it.
+PUBLIC_STATUS_WORDS = {
+    "on_track": "طبق برنامه",
+    "behind": "عقب از برنامه",
+    "achieved": "محقق شده",
+    "cancelled": "لغو شده",
+    "prepared": "آماده امضا",
+}
+PUBLIC_STATUS_RULE = (
+    "«لغو شده»: تعهدی که لغو شده است. «آماده امضا»: تفاهم‌نامه‌ای که هنوز امضا نشده و رقمی ندارد. "
+    "«محقق شده»: تحقق‌یافتهٔ تعهد (فقط گزارش‌های تأییدشده) به هدفش رسیده است. "
+    "در غیر این صورت مسیر وعده‌شده خطی راست از صفر در روز امضا تا هدف در روز مهلت تحقق است: "
+    "«طبق برنامه» یعنی تحقق‌یافته امروز دست‌کم به اندازهٔ مسیر وعده‌شده در امروز است، "
+    "و «عقب از برنامه» یعنی کمتر از آن است یا مهلت گذشته و هدف محقق نشده. "
+    "تعهدی که تاریخ امضا یا مهلت تحقق ندارد مسیری ندارد که از آن عقب بماند و «طبق برنامه» شمرده می‌شود."
+)
+
+
 @dataclass(frozen=True)
 class Figure:
     key: str
@@ -131,6 +150,13 @@ FIGURES: dict[str, Figure] = {
             "درصد تحقق تعهد",
             "تحقق‌یافته ÷ هدف همان تعهد.",
             "commitments.figures.commitment_figures",
+            _COMMITMENT,
+        ),
+        Figure(
+            "public_status",
+            "وضعیت تعهد",
+            PUBLIC_STATUS_RULE,
+            "commitments.figures.public_status",
             _COMMITMENT,
         ),
         Figure(

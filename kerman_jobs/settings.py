@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "commitments",
     "registry",
     "reports",
+    # The public accountability pages, no login (/public/).
+    "public",
     # The partner API: tokens per organisation, /api/v1/ over the apps' own services.
     "api",
     # The project itself is an app only for the commands that wire the apps together
@@ -223,6 +225,8 @@ REPORT_RESEND_AFTER_SECONDS = int(os.environ.get("REPORT_RESEND_AFTER_SECONDS", 
 REPORT_QUEUE = os.environ.get("REPORT_QUEUE") or None  # None: Celery's default queue
 # Tests only: a pause between the PDF and the Excel file, so a worker can be killed mid-build.
 REPORT_BUILD_PAUSE_SECONDS = float(os.environ.get("REPORT_BUILD_PAUSE_SECONDS", "0"))
+# Public pages (public/): requests a minute per client address before a 429.
+PUBLIC_RATE_LIMIT = int(os.environ.get("PUBLIC_RATE_LIMIT", "120"))
 # Links in e-mails point here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

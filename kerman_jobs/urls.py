@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("glossary/", glossary_page, name="glossary"),
     path("businesses/", include("registry.urls")),
+    # No login: the public accountability pages (public/).
+    path("public/", include("public.urls")),
     path("api/", include("api.urls")),
     path("", include("reports.urls")),
     path("", include("commitments.urls")),

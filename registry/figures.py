@@ -284,9 +284,9 @@ def _status_at(n: int, today: datetime.date):
     )
 
 
-def _survival_groups_portable(businesses, cohorts, months, today) -> list[tuple[int, tuple, int]]:
-    """(cohort index, status at each horizon, businesses): one grouped ORM query that
-    reads each business's status at each horizon through a correlated subquery."""
+def _survival_groups_portable(businesses, cohorts, months, today, group=None) -> list[tuple]:
+    """(cohort index, status at each horizon, businesses[, group]): one grouped ORM query
+    that reads each business's status at each horizon through a correlated subquery."""
     cohort_index = Case(
         *[When(started_on__range=(first, last), then=Value(i)) for i, (_, _, first, last) in enumerate(cohorts)],
         output_field=IntegerField(),
@@ -297,9 +297,10 @@ def _survival_groups_portable(businesses, cohorts, months, today) -> list[tuple[
     for n in months:
         qs = qs.annotate(**{f"_status_{n}": _status_at(n, today)})
     statuses = [f"_status_{n}" for n in months]
+    extra = [group] if group else []
     return [
-        (g["_cohort"], tuple(g[s] for s in statuses), g["n"])
-        for g in qs.values("_cohort", *statuses).annotate(n=Count("id"))
+        (g["_cohort"], tuple(g[s] for s in statuses), g["n"], *(g[k] for k in extra))
+        for g in qs.values("_cohort", *statuses, *extra).annotate(n=Count("id"))
     ]
 
 
@@ -323,7 +324,7 @@ def _day_horizons(cohorts, months) -> tuple[list, list, dict[int, list]]:
     return days, index, horizons
 
 
-def _survival_groups_postgresql(businesses, cohorts, months, today) -> list[tuple[int, tuple, int]]:
+def _survival_groups_postgresql(businesses, cohorts, months, today, group=None) -> list[tuple]:
     """The same groups in one statement built for PostgreSQL at a million businesses.
 
     Per-row CASE expressions over every cohort (the portable path) cost more than the
@@ -337,7 +338,10 @@ def _survival_groups_postgresql(businesses, cohorts, months, today) -> list[tupl
     """
     needed = _horizons_needed(months)
     days, index, horizons = _day_horizons(cohorts, needed)
-    inner_sql, inner_params = businesses.order_by().values("id", "started_on").query.sql_with_params()
+    extra = [group] if group else []  # a name from SURVIVAL_GROUPS only, never from a request
+    inner_sql, inner_params = businesses.order_by().values("id", "started_on", *extra).query.sql_with_params()
+    carried = "".join(f", b.{k}" for k in extra)
+    outer = "".join(f", x.{k}" for k in extra)
     names = {n: f"h{n}" for n in needed}  # column names from integers only: nothing user-made in the SQL
     first = ", ".join(
         f"(array_agg(c.status ORDER BY c.checked_on, c.id) FILTER "
@@ -350,21 +354,22 @@ def _survival_groups_postgresql(businesses, cohorts, months, today) -> list[tupl
     )
     horizon_columns = ", ".join(f"h.{names[n]}" for n in needed)
     sql = f"""
-        SELECT x.cohort, {status}, COUNT(*)
+        SELECT x.cohort, {status}, COUNT(*){outer}
         FROM (
-            SELECT b.id, h.cohort, {horizon_columns}, {first}
+            SELECT b.id{carried}, h.cohort, {horizon_columns}, {first}
             FROM ({inner_sql}) b
             JOIN unnest(%s::date[], %s::int[], {", ".join("%s::date[]" for _ in needed)})
                 AS h(day, cohort, {", ".join(names[n] for n in needed)}) ON h.day = b.started_on
             LEFT JOIN {ContinuityCheck._meta.db_table} c ON c.business_id = b.id
-            GROUP BY b.id, h.cohort, {horizon_columns}
+            GROUP BY b.id{carried}, h.cohort, {horizon_columns}
         ) x
-        GROUP BY {", ".join(str(i + 1) for i in range(len(months) + 1))}
+        GROUP BY {", ".join(str(i + 1) for i in range(len(months) + 1))}{outer}
     """
     params = [today] * len(months) + list(inner_params) + [days, index] + [horizons[n] for n in needed]
     with connections[businesses.db].cursor() as cursor:
         cursor.execute(sql, params)
-        return [(row[0], tuple(row[1:-1]), row[-1]) for row in cursor.fetchall()]
+        width = len(months) + 2  # cohort, the statuses, the count; then the group, if any
+        return [(row[0], tuple(row[1 : width - 1]), row[width - 1], *row[width:]) for row in cursor.fetchall()]
 
 
 def cohort_survival(
@@ -457,3 +462,46 @@ def survival_totals(rows: list[dict], months: Iterable[int] = (6, 12)) -> dict[i
     for cell in totals.values():
         cell["share"] = cell["active"] / cell["eligible"] if cell["eligible"] else None
     return totals
+
+
+# The fields survival_by may group on (they go into SQL as column names).
+SURVIVAL_GROUPS = {"commitment_id"}
+
+
+def survival_by(
+    businesses: QuerySet[HomeBusiness], group: str, months: Iterable[int] = (6, 12), today: datetime.date | None = None
+) -> dict[object, dict[int, dict]]:
+    """`survival_overall` for each value of `group` (SURVIVAL_GROUPS, e.g. each
+    commitment), with the definitions of `cohort_survival`, in the same two queries as one
+    survival_overall: {value: {N: {"eligible", "active", "share", "unknown"}}}. Each owner
+    is counted once over the whole queryset (as survival_overall counts), under the
+    business `counted` keeps."""
+    if group not in SURVIVAL_GROUPS:
+        raise ValueError(f"group must be one of {sorted(SURVIVAL_GROUPS)}, not {group!r}")
+    businesses = counted(businesses)
+    months = tuple(months)
+    today = today or persian.local_today()
+    cohorts = _cohorts(businesses)
+    if not cohorts:
+        return {}
+    if connections[businesses.db].vendor == "postgresql":
+        groups = _survival_groups_postgresql(businesses, cohorts, months, today, group=group)
+    else:
+        groups = _survival_groups_portable(businesses, cohorts, months, today, group=group)
+    result: dict[object, dict[int, dict]] = {}
+    for _cohort, statuses, count, value in groups:
+        totals = result.setdefault(
+            value, {n: {"eligible": 0, "active": 0, "share": None, "unknown": 0} for n in months}
+        )
+        for n, status in zip(months, statuses, strict=True):
+            cell = totals[n]
+            if status == _NO_CHECK:
+                cell["unknown"] += count
+            elif status != _PENDING:
+                cell["eligible"] += count
+                if status == ACTIVE:
+                    cell["active"] += count
+    for totals in result.values():
+        for cell in totals.values():
+            cell["share"] = cell["active"] / cell["eligible"] if cell["eligible"] else None
+    return result

@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import PersianAdminMixin, jalali_month_filter
 
-from .models import DeadlineRule, Report
+from .models import DeadlineRule, FigureSnapshot, Report
 
 
 @admin.register(Report)
@@ -20,3 +20,21 @@ class DeadlineRuleAdmin(PersianAdminMixin, SimpleHistoryAdmin):
     list_filter = ["report_kind", "is_active"]
     search_fields = ["title"]
     filter_horizontal = ["recipients"]
+
+
+@admin.register(FigureSnapshot)
+class FigureSnapshotAdmin(PersianAdminMixin, admin.ModelAdmin):
+    """Read-only: a snapshot is what the Assembly received (reports.services.snapshot_take)."""
+
+    list_display = ["__str__", "as_of", "taken_at", "superseded_by"]
+    list_filter = ["kind"]
+    readonly_fields = ["report", "kind", "due_on", "as_of", "taken_at", "figures", "superseded_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -13,10 +13,11 @@ from django.template.loader import render_to_string
 
 from commitments import selectors as commitment_selectors
 from commitments.models import ProgressEntry
-from core import charts, figure_cache, persian
+from core import charts, figure_cache, glossary, persian
 from core.roles import is_chamber_staff, is_official
+from programs import tiles
 
-from . import figures
+from . import figures, selectors
 from .filters import DashboardFilter
 
 
@@ -61,6 +62,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "whole_province": is_official(user) and not request.GET,
         "scope_note": _scope_note(user, filtered=bool(request.GET), county=county),
     }
+    snapshot = shared["snapshot"]
+    if context["whole_province"] and snapshot is not None:
+        # What the Assembly received on the last deadline, beside today's figures.
+        context["then_and_now"] = figures.then_and_now(snapshot.figures["facts"], figures.headline_facts(shared))
+    else:
+        context["snapshot"] = None
     return render(request, "reports/dashboard.html", context)
 
 
@@ -98,5 +105,11 @@ def _dashboard_figures(commitments, today, *, filtered: bool, county=None) -> di
         "chart_months": charts.monthly_columns(numbers["months"]),
         "chart_county": charts.horizontal_bars([{"label": r["label"], "value": r["jobs"]} for r in by_county[:15]]),
         "chart_sector": charts.horizontal_bars([{"label": r["label"], "value": r["jobs"]} for r in by_sector[:15]]),
+        # The figures last handed over (shown to officials on the whole province only):
+        # cached with the rest, and a new snapshot bumps the cache (reports.apps).
+        "snapshot": selectors.current_snapshot(),
+        "chart_tiles": charts.county_tiles(
+            tiles.county_tiles({r["label"]: r["jobs"] for r in by_county}), caption=glossary.label("new_jobs")
+        ),
         "chart_org": charts.horizontal_bars([{"label": r["label"], "value": r["jobs"]} for r in by_org[:15]]),
     }

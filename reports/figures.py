@@ -163,3 +163,26 @@ def _programme_row(program, *, target: int, new_jobs: int, baseline_jobs: int, p
         "programme_remaining": max(target - new_jobs, 0) if target else None,
         "programme_percent": round(100.0 * new_jobs / target, 1) if target else None,
     }
+
+
+# The headline figures a frozen snapshot is set beside today's (the same glossary keys
+# the timetable's facts carry), in the order pages print them.
+HEADLINE_KEYS = ("new_jobs", "new_jobs_target", "programme_percent", "pledged", "baseline_jobs", "still_active")
+PERCENT_KEYS = {"programme_percent"}
+
+
+def headline_facts(numbers: dict) -> dict:
+    """{glossary key: value} of the province's headline figures, from dashboard_figures."""
+    total = numbers["programme_total"]
+    facts = {key: total[key] for key in HEADLINE_KEYS if key in total}
+    facts["still_active"] = numbers["still_active"]
+    return facts
+
+
+def then_and_now(snapshot_facts: dict, today_facts: dict) -> list[dict]:
+    """Rows of «آنچه به مجمع نمایندگان ارائه شد» beside «امروز»: each figure's key, its
+    frozen value and today's, kept in separate columns (never summed or mixed)."""
+    return [
+        {"key": key, "then": snapshot_facts.get(key), "now": today_facts.get(key), "percent": key in PERCENT_KEYS}
+        for key in HEADLINE_KEYS
+    ]

@@ -159,3 +159,43 @@ class DeadlineRule(models.Model):
                 raise ValueError("هر روز پیش‌نویس باید بین ۱ و ۳۶۶ روز پیش از مهلت باشد.")
             days.add(value)
         return sorted(days, reverse=True)
+
+
+class FigureSnapshot(models.Model):
+    """The figures a final deadline report printed (the 5 Tir pack as the Assembly of
+    Representatives received it), frozen when it was built.
+
+    Never edited: written once by reports.services.snapshot_take, offered read-only in the
+    admin; a later final report of the same kind supersedes it (superseded_by), which is
+    the only change it ever sees. Pages show it as «آنچه به مجمع نمایندگان ارائه شد»
+    beside today's figures, never mixed with them.
+    """
+
+    report = models.OneToOneField(Report, verbose_name="گزارش", on_delete=models.PROTECT, related_name="snapshot")
+    kind = models.CharField("نوع گزارش", max_length=30, choices=Report.Kind.choices)
+    due_on = models.DateField("مهلت")
+    as_of = models.DateField("ارقام تا تاریخ")
+    taken_at = models.DateTimeField("زمان ثبت", auto_now_add=True)
+    # {"facts": {glossary key: value}, "commitments": {id: {...}}, "by_county": {name: jobs},
+    #  "all_public": bool}: see reports.services.snapshot_take.
+    figures = models.JSONField("ارقام", editable=False)
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name="جایگزین‌شده با",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "ارقام ارائه‌شده (ثابت)"
+        verbose_name_plural = "ارقام ارائه‌شده (ثابت)"
+        ordering = ["-taken_at", "-id"]
+        indexes = [models.Index(fields=["kind", "superseded_by"])]
+
+    def __str__(self) -> str:
+        from core.persian import format_jalali
+
+        return f"{self.get_kind_display()} — {format_jalali(self.due_on)}"

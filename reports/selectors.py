@@ -24,7 +24,7 @@ from core.roles import is_chamber_staff, is_official
 from registry.models import HomeBusiness
 from registry.selectors import businesses_visible_to
 
-from .models import Report
+from .models import FigureSnapshot, Report
 
 
 def reports_visible_to(user) -> QuerySet[Report]:
@@ -110,3 +110,14 @@ def report_scope(report: Report) -> ReportScope:
         milestones=Milestone.objects.all(),
         label="همهٔ استان کرمان",
     )
+
+
+def current_snapshot(kind: str = Report.Kind.COMMITMENT_TIMETABLE):
+    """The figures last handed over on a deadline (the latest final report's snapshot of
+    this kind, not superseded), or None. One query."""
+    return FigureSnapshot.objects.filter(kind=kind, superseded_by__isnull=True).select_related("report").first()
+
+
+def snapshots_public():
+    """Every snapshot, newest first, for the public list of what was handed over."""
+    return FigureSnapshot.objects.select_related("report").order_by("-due_on", "-id")

@@ -24,11 +24,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commitments.models import Milestone
-from core import persian
+from core import figure_cache, glossary, persian
 from core.roles import OFFICIALS_GROUP, is_official
 from core.writes import stamp
 
-from .models import DeadlineRule, Report
+from .models import DeadlineRule, FigureSnapshot, Report
 from .selectors import can_request_reports, covered_commitment_ids
 
 logger = logging.getLogger(__name__)
@@ -218,7 +218,57 @@ def report_build(report_id: int, *, today: datetime.date | None = None) -> Repor
     if not done:
         logger.warning("report %s: claim lost while building; the other build's result stands", report_id)
         return None
-    return Report.objects.get(pk=report_id)
+    report = Report.objects.get(pk=report_id)
+    if is_final_deadline_report(report):
+        snapshot_take(report=report, content=content)
+    return report
+
+
+# ---------------------------------------------------------------- frozen figures
+
+
+def is_final_deadline_report(report: Report) -> bool:
+    """The pack handed over on a deadline's day (the 5 Tir pack): final, with a deadline,
+    over the whole province. Its figures are frozen (snapshot_take)."""
+    return not report.is_draft and report.due_on is not None and not report.is_restricted
+
+
+SNAPSHOT_IMMUTABLE = "ارقام ارائه‌شده ثابت می‌مانند و ویرایش نمی‌شوند؛ گزارش نهایی تازه جای آن‌ها را می‌گیرد."
+
+
+@transaction.atomic
+def snapshot_take(*, report: Report, content) -> FigureSnapshot:
+    """Freeze the figures a final deadline report printed: its facts that the glossary
+    names, and what its kind recorded in content.snapshot (per commitment, per county).
+    The kind's previous current snapshot is superseded by this one; nothing else about a
+    snapshot ever changes. Building the same report twice freezes it once."""
+    existing = FigureSnapshot.objects.filter(report=report).first()
+    if existing is not None:
+        return existing
+    from commitments.models import Commitment
+
+    facts = {f.key: f.value for f in content.facts if f.key in glossary.FIGURES}
+    ids = [int(pk) for pk in content.snapshot.get("commitments", {})]
+    hidden = Commitment.objects.filter(pk__in=ids, is_public=False).exists()
+    snapshot = FigureSnapshot(
+        report=report,
+        kind=report.kind,
+        due_on=report.due_on,
+        as_of=content.today,
+        figures={**content.snapshot, "facts": facts, "all_public": not hidden},
+    )
+    snapshot.full_clean()
+    snapshot.save()
+    FigureSnapshot.objects.filter(kind=report.kind, superseded_by__isnull=True).exclude(pk=snapshot.pk).update(
+        superseded_by=snapshot
+    )
+    figure_cache.bump_now_and_on_commit()
+    return snapshot
+
+
+def snapshot_update(*, actor, snapshot: FigureSnapshot, **changes) -> None:
+    """There is no such thing: a snapshot is what was handed over, and stays so."""
+    raise ValidationError(SNAPSHOT_IMMUTABLE)
 
 
 def report_retry(*, actor, report: Report) -> Report:

@@ -1,5 +1,5 @@
 """A figure means one thing everywhere: the five headline figures, worked out here by hand
-from the raw rows, read the same on the dashboard, on the business list, and in the PDF
+from the raw rows, read the same on the dashboard, on the public page, on the business list, and in the PDF
 and the Excel file of the commitment timetable and of the pathology report.
 
 The data are random (a seeded random.Random, three seeds): a programme, the 14,000
@@ -19,6 +19,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from commitments import services as commitment_services
 from commitments.models import Commitment, ProgressEntry
@@ -277,7 +278,9 @@ def test_five_figures_agree_on_dashboard_list_pdfs_and_sheets(
     rng = random.Random(seed)
     businesses = random_province(rng, admin_user, official)
     client.force_login(official)
+    anonymous = Client()
     assert client.get("/").status_code == client.get("/businesses/").status_code == 200
+    assert anonymous.get("/public/").status_code == 200
     random_checks(rng, admin_user, businesses)
     expected = by_hand()
     assert expected["duplicates"] >= 5  # «تکراری» businesses exist and are left out
@@ -298,6 +301,17 @@ def test_five_figures_agree_on_dashboard_list_pdfs_and_sheets(
     ):
         assert by_testid(dashboard, testid) == shown(expected[key], key), key
     assert by_testid(dashboard, "baseline-jobs") == "۱۴٬۰۰۰"
+    # and the public page, anonymous, the same (the province's figures, not the public commitments' only)
+    public = anonymous.get("/public/").content.decode()
+    for key, testid in (
+        ("new_jobs", "new-jobs"),
+        ("new_jobs_target", "new-jobs-target"),
+        ("programme_percent", "programme-percent"),
+        ("pledged", "pledged"),
+        ("still_active", "still-active"),
+    ):
+        assert by_testid(public, testid) == shown(expected[key], key), ("public", key)
+    assert by_testid(public, "baseline-jobs") == "۱۴٬۰۰۰"
     # and the business list's summary carries «پایش‌نشده» too
     assert unchecked_on_business_list(business_list) == (
         persian.format_number(expected["unchecked"]) if expected["unchecked"] else None

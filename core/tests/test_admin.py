@@ -49,7 +49,8 @@ def test_changelist_and_add_pages_load_in_persian(admin_client, some_rows, model
     html = response.content.decode()
     assert 'dir="rtl"' in html and 'lang="fa"' in html
     response = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
-    assert response.status_code == 200
+    # A frozen snapshot (reports.FigureSnapshot) is only ever written by the report build.
+    assert response.status_code == (403 if model._meta.model_name == "figuresnapshot" else 200)
 
 
 def test_commitment_change_page_with_inlines(admin_client, some_rows, commitment):

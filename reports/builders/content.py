@@ -59,6 +59,9 @@ class ReportContent:
     is_draft: bool
     facts: list[Fact]
     sections: list[Section]
+    # What a final deadline report freezes besides its facts (reports.services.snapshot_take):
+    # the per-commitment and per-county figures it printed, filled by the kinds that print them.
+    snapshot: dict = field(default_factory=dict)
 
     def fact(self, key: str) -> Fact:
         return next(f for f in self.facts if f.key == key)

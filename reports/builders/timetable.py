@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime
 
+from commitments.figures import public_status
 from commitments.models import Commitment
 from core import charts, glossary, persian
+from programs import tiles
 
 from .. import figures
 from ..models import Report
@@ -99,7 +101,8 @@ def commitment_timetable(report: Report, scope: ReportScope, today: datetime.dat
         Fact("unchecked", glossary.label("unchecked"), numbers["unchecked"]),
         Fact("commitments", "تعداد تعهدها و بخش‌ها", len(ladder)),
     ]
-    return report_content(
+    by_county = {r["label"]: r["jobs"] for r in numbers["by_county"]}
+    content = report_content(
         report,
         scope,
         today,
@@ -180,6 +183,10 @@ def commitment_timetable(report: Report, scope: ReportScope, today: datetime.dat
                 ],
             ),
             Section(
+                f"{glossary.label('new_jobs')} به تفکیک شهرستان",
+                charts=[charts.county_tiles(tiles.county_tiles(by_county), caption=glossary.label("new_jobs"))],
+            ),
+            Section(
                 f"{glossary.label('new_jobs')} در دوازده ماه اخیر",
                 charts=[charts.monthly_columns(months)],
                 tables=[
@@ -193,3 +200,16 @@ def commitment_timetable(report: Report, scope: ReportScope, today: datetime.dat
             ),
         ],
     )
+    # What a final report freezes (services.snapshot_take): the figures printed above.
+    content.snapshot = {
+        "commitments": {
+            str(f.commitment.pk): {
+                "target": f.target,
+                "realised": f.realised,
+                "status": public_status(f, today),
+            }
+            for f in ladder
+        },
+        "by_county": by_county,
+    }
+    return content

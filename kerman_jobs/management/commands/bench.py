@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 
 from commitments.models import Commitment, ProgressEntry
 from core import persian
@@ -34,7 +35,7 @@ from kerman_jobs.benchmark import dataset, hostile, measure
 from registry import import_files
 from registry.models import HomeBusiness
 
-STEPS = ("pages", "reports", "export", "import", "hostile", "backup", "load", "api")
+STEPS = ("pages", "public", "reports", "export", "import", "hostile", "backup", "load", "api")
 
 
 class Command(BaseCommand):
@@ -79,6 +80,8 @@ class Command(BaseCommand):
 
         if "pages" in steps:
             self.pages(official, requests)
+        if "public" in steps:
+            self.public(requests)
         if "reports" in steps:
             self.reports(official)
         if "export" in steps:
@@ -108,6 +111,15 @@ class Command(BaseCommand):
             client.force_login(user)
             self.stdout.write(f"page {name}: {url}")
             self.record(measure.measure_page(client, name, url, requests))
+
+    def public(self, requests: int) -> None:
+        # An anonymous visitor, as citizens read it: no session, the site's cache. The
+        # rate limit (public/throttle.py) still runs on every request; it is raised here
+        # only so that one client may make the measured number of requests in a minute.
+        settings.PUBLIC_RATE_LIMIT = max(settings.PUBLIC_RATE_LIMIT, 3 * requests + 10)
+        client = Client()
+        self.stdout.write(f"page public: {reverse('public:index')} (anonymous)")
+        self.record(measure.measure_page(client, "public", reverse("public:index"), requests))
 
     def reports(self, official) -> None:
         for kind in ("commitment_timetable", "pathology", "credits"):
