@@ -19,6 +19,7 @@ from core import persian
 from core.roles import is_official
 from core.writes import ConcurrentEditError, full_clean, refuse_used_token, save_once, stamp
 
+from . import signals
 from .models import Commitment, ProgressEntry
 from .selectors import can_report_on
 
@@ -208,6 +209,7 @@ def progress_entry_create(
     _check_entry_dates(entry)
     stamp(entry, actor, "ثبت گزارش پیشرفت")
     save_once(entry)
+    signals.entry_submitted.send(sender=ProgressEntry, entry=entry, actor=actor)
     return entry
 
 
@@ -243,6 +245,7 @@ def progress_entry_update(*, actor, entry: ProgressEntry, version: int, reason: 
     _check_entry_dates(locked)
     stamp(locked, actor, reason or "ویرایش گزارش پیشرفت")
     locked.save()
+    signals.entry_submitted.send(sender=ProgressEntry, entry=locked, actor=actor)
     return locked
 
 
@@ -296,6 +299,7 @@ def progress_entry_verify(*, actor, entry: ProgressEntry, version: int | None = 
     locked.version += 1
     stamp(locked, actor, change_reason)
     locked.save()
+    signals.entry_verified.send(sender=ProgressEntry, entry=locked, actor=actor)
     return locked
 
 
@@ -318,6 +322,7 @@ def progress_entry_reject(*, actor, entry: ProgressEntry, reason: str, version: 
     locked.version += 1
     stamp(locked, actor, f"{change_reason}: {reason}")
     locked.save()
+    signals.entry_returned.send(sender=ProgressEntry, entry=locked, actor=actor, reason=reason)
     return locked
 
 
@@ -360,6 +365,7 @@ def progress_entry_reopen(*, actor, entry: ProgressEntry, reason: str, version: 
     locked.version += 1
     stamp(locked, actor, f"بازگشایی: {reason}")
     locked.save()
+    signals.entry_reopened.send(sender=ProgressEntry, entry=locked, actor=actor, reason=reason)
     return locked
 
 

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "commitments",
     "registry",
     "reports",
+    # Notices in the site and by e-mail: it listens to commitments' and reports' signals.
+    "notifications",
     # The project itself is an app only for the commands that wire the apps together
     # (seed_kerman, bench, backup_data, restore_data).
     "kerman_jobs",
@@ -217,6 +219,11 @@ REPORT_RESEND_AFTER_SECONDS = int(os.environ.get("REPORT_RESEND_AFTER_SECONDS", 
 REPORT_QUEUE = os.environ.get("REPORT_QUEUE") or None  # None: Celery's default queue
 # Tests only: a pause between the PDF and the Excel file, so a worker can be killed mid-build.
 REPORT_BUILD_PAUSE_SECONDS = float(os.environ.get("REPORT_BUILD_PAUSE_SECONDS", "0"))
+# Notifications (notifications/): the queue their e-mail tasks go to (None: Celery's
+# default), and how long a pending e-mail waits for its own task before the periodic
+# sweep sends it (the rows are the queue of record; a lost task message loses nothing).
+NOTIFICATION_QUEUE = os.environ.get("NOTIFICATION_QUEUE") or None
+NOTIFICATION_RESEND_AFTER_SECONDS = int(os.environ.get("NOTIFICATION_RESEND_AFTER_SECONDS", "60"))
 # Links in e-mails point here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

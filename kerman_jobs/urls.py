@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("glossary/", glossary_page, name="glossary"),
     path("businesses/", include("registry.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("reports.urls")),
     path("", include("commitments.urls")),
 ]

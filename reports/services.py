@@ -28,6 +28,7 @@ from core import persian
 from core.roles import OFFICIALS_GROUP, is_official
 from core.writes import stamp
 
+from . import signals
 from .models import DeadlineRule, Report
 from .selectors import can_request_reports, covered_commitment_ids
 
@@ -218,7 +219,13 @@ def report_build(report_id: int, *, today: datetime.date | None = None) -> Repor
     if not done:
         logger.warning("report %s: claim lost while building; the other build's result stands", report_id)
         return None
-    return Report.objects.get(pk=report_id)
+    report = Report.objects.select_related("requested_by").get(pk=report_id)
+    try:
+        signals.report_ready.send(sender=Report, report=report)
+    except Exception:
+        # The report is ready either way; a notice that could not be recorded is logged.
+        logger.exception("report %s: could not announce that it is ready", report_id)
+    return report
 
 
 def report_retry(*, actor, report: Report) -> Report:

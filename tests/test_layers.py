@@ -12,7 +12,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["core", "programs", "commitments", "registry", "reports", "kerman_jobs"]
+LAYERS = ["core", "programs", "commitments", "registry", "reports", "notifications", "kerman_jobs"]
 RANK = {name: i for i, name in enumerate(LAYERS)}
 
 
