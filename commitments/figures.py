@@ -376,7 +376,8 @@ def previous_period(period: ReportingPeriod, months: int) -> ReportingPeriod:
 
 
 def commitments_owing_reports(commitments: QuerySet[Commitment], today: datetime.date) -> dict[int, ReportingPeriod]:
-    """«نیازمند گزارش»: each commitment in force that owes an entry, with the period it owes.
+    """«نیازمند گزارش»: each commitment in force that owes an entry, with the period it owes
+    (the current one in its last days, else the previous one if it closed with none).
 
     A commitment owes the current period's entry from REPORT_DUE_DAYS_BEFORE days before
     the period closes, and the previous period's once that has closed with no entry; it
@@ -405,8 +406,8 @@ def commitments_owing_reports(commitments: QuerySet[Commitment], today: datetime
             continue
         # A period that ended before the commitment was signed owes nothing.
         previous_owed = signed_on is None or signed_on <= previous.end
-        if previous_owed and (latest is None or latest < previous.start):
+        if (current.end - today).days <= REPORT_DUE_DAYS_BEFORE:
+            owing[pk] = current  # the one its reporters are reminded of, even if the last was missed too
+        elif previous_owed and (latest is None or latest < previous.start):
             owing[pk] = previous
-        elif (current.end - today).days <= REPORT_DUE_DAYS_BEFORE:
-            owing[pk] = current
     return owing
