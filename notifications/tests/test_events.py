@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 
 from commitments import services as commitment_services
 from notifications.models import Delivery, Notification
@@ -93,7 +94,7 @@ def test_an_author_no_longer_reporting_on_the_commitment_hears_nothing(
 
 def test_a_failed_write_records_no_notice(cast, commitment, django_capture_on_commit_callbacks):
     # Reza does not report on this commitment: refused, and no one hears of anything
-    with pytest.raises(Exception), django_capture_on_commit_callbacks(execute=True):
+    with pytest.raises(PermissionDenied), django_capture_on_commit_callbacks(execute=True):
         commitment_services.progress_entry_create(
             actor=cast["reza"], commitment=commitment, period_end=datetime.date(2026, 10, 21), jobs_created=5
         )

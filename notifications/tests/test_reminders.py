@@ -47,9 +47,7 @@ def test_reporters_are_reminded_before_the_period_closes_and_on_its_day(
     assert f"http://127.0.0.1:8000/commitments/{commitment.pk}/progress/new/" in close.body
 
 
-def test_the_daily_run_twice_on_one_day_sends_each_reminder_once(
-    cast, commitment, django_capture_on_commit_callbacks
-):
+def test_the_daily_run_twice_on_one_day_sends_each_reminder_once(cast, commitment, django_capture_on_commit_callbacks):
     f.MilestoneFactory(commitment=commitment, due_on=AZAR_30 + datetime.timedelta(days=3))
     first = run(AZAR_30, django_capture_on_commit_callbacks)
     sent = len(mail.outbox)
@@ -78,7 +76,9 @@ def test_send_reminders_refuses_a_bad_date_in_persian(db):
     assert Notification.objects.count() == 0
 
 
-def test_milestones_due_overdue_and_escalated_weekly(cast, commitment, other_commitment, django_capture_on_commit_callbacks):
+def test_milestones_due_overdue_and_escalated_weekly(
+    cast, commitment, other_commitment, django_capture_on_commit_callbacks
+):
     milestone = f.MilestoneFactory(commitment=commitment, due_on=AZAR_30)
     f.MilestoneFactory(commitment=commitment, due_on=AZAR_30 - datetime.timedelta(days=30), done_on=AZAR_30)
     key = f"milestone:{milestone.pk}:2026-12-21"
