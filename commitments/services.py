@@ -20,7 +20,7 @@ from core.roles import is_official
 from core.writes import ConcurrentEditError, full_clean, refuse_used_token, save_once, stamp
 
 from . import signals
-from .models import Commitment, ProgressEntry
+from .models import Commitment, Milestone, ProgressEntry
 from .selectors import can_report_on
 
 # ---------------------------------------------------------------- commitments
@@ -393,3 +393,24 @@ def progress_entry_create_baseline(
     stamp(entry, actor, "ثبت رقم پایه")
     entry.save()
     return entry
+
+
+# ---------------------------------------------------------------- milestones
+
+
+@transaction.atomic
+def milestone_mark_done(*, actor, milestone: Milestone, done_on: datetime.date, reason: str = "") -> Milestone:
+    """An official records a milestone or deliverable as done; its reminders stop."""
+    _require_official(actor)
+    locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if locked.done_on is not None:
+        raise ValidationError(
+            f"«{locked.title}» از پیش در {persian.format_jalali_long(locked.done_on)} انجام‌شده ثبت شده است."
+        )
+    if done_on > persian.local_today():
+        raise ValidationError({"done_on": "تاریخ انجام نمی‌تواند در آینده باشد."})
+    locked.done_on = done_on
+    full_clean(locked)
+    stamp(locked, actor, (reason or "ثبت انجام مهلت")[:100])
+    locked.save()
+    return locked

@@ -17,7 +17,7 @@ from commitments.models import ProgressEntry
 from core import charts, figure_cache, persian
 from core.roles import is_chamber_staff, is_official
 
-from . import figures
+from . import figures, selectors
 from .filters import DashboardFilter
 
 
@@ -57,6 +57,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "filtered": bool(request.GET),
         **shared,
         "milestones": commitment_selectors.upcoming_milestones(user, today=today, limit=12),
+        "done_milestones": selectors.done_milestones(user),
+        "may_mark_done": is_official(user),
         "reportable": reportable,
         "returned": returned,
         "today": today,

@@ -96,3 +96,21 @@ def report_scope(report: Report) -> ReportScope:
         milestones=Milestone.objects.all(),
         label="همهٔ استان کرمان",
     )
+
+
+def done_milestones(user, limit: int = 12) -> list:
+    """The deliverables this user may see that are done, newest first, each with the ready
+    report that answered it (`answer`, or None), in one query."""
+    from django.db.models import OuterRef, Subquery
+
+    from commitments.selectors import milestones_visible_to
+
+    answer = Report.objects.filter(answers_milestone=OuterRef("pk"), status=Report.Status.READY).order_by("-id")
+    rows = list(
+        milestones_visible_to(user)
+        .filter(done_on__isnull=False)
+        .select_related("responsible")
+        .annotate(answer_id=Subquery(answer.values("id")[:1]), answer_has_pdf=Subquery(answer.values("pdf")[:1]))
+        .order_by("-done_on", "-id")[:limit]
+    )
+    return rows
