@@ -63,8 +63,8 @@ def test_send_reminders_takes_a_jalali_date_in_persian_or_latin_digits(cast, com
     call_command("send_reminders", "--date", "1405/09/30")
     out = capsys.readouterr().out
     # Sara and Reza, each of their own commitment's Azar period, once
-    assert "یادآوری‌های ۱۴۰۵/۰۹/۳۰: ۲ اعلان تازه، ۲ رایانامه" in out
-    assert "یادآوری‌های ۱۴۰۵/۰۹/۳۰: ۰ اعلان تازه، ۰ رایانامه" in out
+    assert "یادآوری‌های ۱۴۰۵/۰۹/۳۰: ۲ اعلان تازه؛ ۲ رایانامهٔ در انتظار فرستاده شد" in out
+    assert "یادآوری‌های ۱۴۰۵/۰۹/۳۰: ۰ اعلان تازه؛ ۰ رایانامهٔ در انتظار فرستاده شد" in out
     assert sorted(m.to[0] for m in mail.outbox) == ["reza@example.com", "sara@example.com"]
 
 

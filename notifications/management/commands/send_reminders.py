@@ -25,6 +25,8 @@ class Command(BaseCommand):
         sent = services.deliver_pending(min_age_seconds=0)
         shown = persian.format_jalali(day or persian.local_today())
         self.stdout.write(
-            f"یادآوری‌های {shown}: {persian.format_number(result.notices)} اعلان تازه، "
-            f"{persian.format_number(sent)} رایانامه، {persian.format_number(result.digests)} خلاصهٔ روزانه."
+            f"یادآوری‌های {shown}: {persian.format_number(result.notices)} اعلان تازه؛ "
+            f"{persian.format_number(sent)} رایانامهٔ در انتظار فرستاده شد "
+            f"(رایانامه‌هایی که کارگزار Celery همان لحظه فرستاد در این شمار نیست)؛ "
+            f"{persian.format_number(result.digests)} خلاصهٔ روزانه."
         )
