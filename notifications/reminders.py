@@ -21,7 +21,7 @@ from core import persian
 
 from . import events
 from .models import Kind
-from .services import Notice, notify, send_digests
+from .services import Notice, notify_many, send_digests
 
 MILESTONE_DAYS_BEFORE = (10, 3, 1)
 ESCALATE_AFTER_DAYS = 7  # overdue this long → the officials, and again every week until done
@@ -70,24 +70,27 @@ def period_reminders(today: datetime.date, result: RunResult) -> None:
         return
     reporters = commitment_selectors.reporters_who_see(due_now)
     titles = dict(Commitment.objects.filter(pk__in=due_now).values_list("pk", "title"))
+    batch = []
     for pk, (period, stage) in sorted(due_now.items()):
         end = persian.format_jalali_long(period.end)
         days = (period.end - today).days
         when = (
             f"امروز، {end}، آخرین روز" if stage == "close" else f"{persian.persian_digits(days)} روز دیگر ({end}) پایان"
         )
-        created = notify(
-            users=reporters.get(pk, []),
-            notice=Notice(
-                kind=Kind.PERIOD_DUE,
-                event_key=f"period:{pk}:{period.end.isoformat()}:{stage}",
-                title=f"یادآوری گزارش دوره: «{titles[pk]}»"[:300],
-                body=f"{when} دورهٔ گزارش از {persian.format_jalali_long(period.start)} است و برای این تعهد هنوز "
-                "گزارش پیشرفتی ثبت نشده است. تعهد تا رسیدن گزارش «نیازمند گزارش» نشان داده می‌شود.",
-                url=reverse("commitments:entry_create", args=[pk]),
-            ),
+        batch.append(
+            (
+                reporters.get(pk, []),
+                Notice(
+                    kind=Kind.PERIOD_DUE,
+                    event_key=f"period:{pk}:{period.end.isoformat()}:{stage}",
+                    title=f"یادآوری گزارش دوره: «{titles[pk]}»"[:300],
+                    body=f"{when} دورهٔ گزارش از {persian.format_jalali_long(period.start)} است و برای این تعهد هنوز "
+                    "گزارش پیشرفتی ثبت نشده است. تعهد تا رسیدن گزارش «نیازمند گزارش» نشان داده می‌شود.",
+                    url=reverse("commitments:entry_create", args=[pk]),
+                ),
+            )
         )
-        result.add(Kind.PERIOD_DUE, len(created))
+    result.add(Kind.PERIOD_DUE, len(notify_many(batch)))
 
 
 def milestone_stage(days_left: int) -> tuple[str, str] | None:
@@ -112,6 +115,7 @@ def milestone_notices(today: datetime.date, result: RunResult) -> None:
         .order_by("due_on", "pk")
     )
     officials = list(events.officials())
+    batch = []
     for milestone in rows:
         days_left = (milestone.due_on - today).days
         found = milestone_stage(days_left)
@@ -138,14 +142,13 @@ def milestone_notices(today: datetime.date, result: RunResult) -> None:
             users = officials
             title = f"پیگیری: {persian.persian_digits(-days_left)} روز از مهلت «{milestone.title}» گذشته است"
             body = f"مهلت {whose} {due} بود و هنوز انجام نشده است. این پیگیری هر هفته تا انجام آن تکرار می‌شود."
-        created = notify(
-            users=users,
-            notice=Notice(
-                kind=kind,
-                event_key=f"milestone:{milestone.pk}:{milestone.due_on.isoformat()}:{stage}",
-                title=title[:300],
-                body=body,
-                url=f"{reverse('reports:dashboard')}#milestone-{milestone.pk}",
-            ),
+        notice = Notice(
+            kind=kind,
+            event_key=f"milestone:{milestone.pk}:{milestone.due_on.isoformat()}:{stage}",
+            title=title[:300],
+            body=body,
+            url=f"{reverse('reports:dashboard')}#milestone-{milestone.pk}",
         )
-        result.add(kind, len(created))
+        batch.append((users, notice))
+    for n in notify_many(batch):
+        result.add(n.kind, 1)

@@ -54,27 +54,38 @@ def notify(*, users: Iterable, notice: Notice) -> list[Notification]:
     Safe to call twice for one event: the second finds the first and records nothing.
     Returns the notices recorded now.
     """
-    users = {u.pk: u for u in users if u is not None and u.is_active}
-    if not users:
-        return []
-    with transaction.atomic():
-        had = set(
-            Notification.objects.filter(event_key=notice.event_key, recipient_id__in=users).values_list(
-                "recipient_id", flat=True
-            )
-        )
-        new = [
-            Notification(
-                recipient_id=pk,
+    return notify_many([(users, notice)])
+
+
+def notify_many(events: list[tuple[Iterable, Notice]]) -> list[Notification]:
+    """notify() for many events at once, in a few queries whatever their number (the
+    daily run): one to find who had which already, one insert of the notices, one read
+    of the preferences, one insert of the e-mails, and one nudge after the commit."""
+    wanted: dict[tuple[str, int], Notification] = {}
+    people: dict[int, object] = {}
+    for users, notice in events:
+        key = notice.event_key[:200]
+        for u in users:
+            if u is None or not u.is_active or (key, u.pk) in wanted:
+                continue
+            people[u.pk] = u
+            wanted[(key, u.pk)] = Notification(
+                recipient_id=u.pk,
                 kind=notice.kind,
-                event_key=notice.event_key[:200],
+                event_key=key,
                 title=notice.title[:300],
                 body=notice.body[:4000],
                 url=notice.url[:500],
             )
-            for pk in users
-            if pk not in had
-        ]
+    if not wanted:
+        return []
+    with transaction.atomic():
+        had = set(
+            Notification.objects.filter(event_key__in={k for k, _ in wanted}, recipient_id__in=people).values_list(
+                "event_key", "recipient_id"
+            )
+        )
+        new = [n for pair, n in wanted.items() if pair not in had]
         if not new:
             return []
         try:
@@ -84,34 +95,35 @@ def notify(*, users: Iterable, notice: Notice) -> list[Notification]:
             # Another run recorded some of them a moment ago: one at a time, keeping the rest.
             created = []
             for n in new:
+                fields = {"kind": n.kind, "title": n.title, "body": n.body, "url": n.url}
                 obj, made = Notification.objects.get_or_create(
-                    event_key=n.event_key,
-                    recipient_id=n.recipient_id,
-                    defaults={"kind": n.kind, "title": n.title, "body": n.body, "url": n.url},
+                    event_key=n.event_key, recipient_id=n.recipient_id, defaults=fields
                 )
                 if made:
                     created.append(obj)
-        _record_deliveries(created, users, notice.kind)
+        _record_deliveries(created, people)
     return created
 
 
-def _record_deliveries(created: list[Notification], users: dict, kind: str) -> None:
-    channels = dict(
-        Preference.objects.filter(user_id__in=[n.recipient_id for n in created], kind=kind).values_list(
-            "user_id", "channel"
-        )
-    )
+def _record_deliveries(created: list[Notification], users: dict) -> None:
+    chosen = {
+        (user_id, kind): channel
+        for user_id, kind, channel in Preference.objects.filter(
+            user_id__in={n.recipient_id for n in created}, kind__in={n.kind for n in created}
+        ).values_list("user_id", "kind", "channel")
+    }
     deliveries = []
     for n in created:
         address = users[n.recipient_id].email
-        channel = channels.get(n.recipient_id, Preference.Channel.NOW)
+        channel = chosen.get((n.recipient_id, n.kind), Preference.Channel.NOW)
         if not address or channel == Preference.Channel.NONE:
             continue
         deliveries.append(Delivery(notification=n, to_address=address, mode=channel))
     Delivery.objects.bulk_create(deliveries)
     now_ids = [d.pk for d in deliveries if d.mode == Delivery.Mode.NOW]
-    if now_ids:
-        transaction.on_commit(lambda: enqueue_send(now_ids), robust=True)
+    for i in range(0, len(now_ids), BATCH):
+        batch = now_ids[i : i + BATCH]
+        transaction.on_commit(lambda batch=batch: enqueue_send(batch), robust=True)
 
 
 def enqueue_send(delivery_ids: list[int]) -> bool:
