@@ -55,7 +55,8 @@ class Notification(models.Model):
 
 
 class Delivery(models.Model):
-    """One notice's e-mail: pending until the mail server took it, then sent."""
+    """One notice's e-mail: pending until the mail server took it, then sent (or failed,
+    when the server refused that one message for good)."""
 
     class Mode(models.TextChoices):
         NOW = "now", "بی‌درنگ"
@@ -65,6 +66,9 @@ class Delivery(models.Model):
         PENDING = "pending", "در انتظار ارسال"
         SENDING = "sending", "در حال ارسال"
         SENT = "sent", "ارسال شده"
+        # The mail server refused this message for good (a 5xx: no such mailbox, say);
+        # the error says why, and it is not tried again.
+        FAILED = "failed", "رد شده از سوی سرور رایانامه"
 
     notification = models.OneToOneField(
         Notification, verbose_name="اعلان", on_delete=models.CASCADE, related_name="delivery"
@@ -85,7 +89,7 @@ class Delivery(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(mode__in=["now", "digest"]), name="delivery_mode_valid"),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "sending", "sent"]), name="delivery_status_valid"
+                condition=Q(status__in=["pending", "sending", "sent", "failed"]), name="delivery_status_valid"
             ),
         ]
         indexes = [models.Index(fields=["status", "mode", "created_at"])]

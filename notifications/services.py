@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import smtplib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -205,10 +206,28 @@ def _message(to: str, notifications: list[Notification], *, digest: bool, connec
     return message
 
 
+def _refused_for_good(exc: Exception) -> bool:
+    """A refusal of this one message that retrying will not change (an SMTP 5xx for a
+    recipient, the sender or the data), as opposed to a server that is down or busy."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
+        return exc.smtp_code >= 500
+    return False
+
+
+def _mark_failed(delivery: Delivery, error: str) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.FAILED, last_error=error[:500], attempts=F("attempts") + 1
+    )
+
+
 def deliver(delivery_ids: list[int]) -> int:
     """Send these e-mails (those still pending); returns how many went.
 
-    Stops at the first refusal: the rest go back to pending with the error, for the sweep.
+    A message the server refuses for good is marked failed and the rest go on; at any
+    other error (the server is down or went away) this one and the rest go back to
+    pending with the error, for the sweep.
     """
     deliveries = _claim(list(delivery_ids))
     if not deliveries:
@@ -226,6 +245,10 @@ def deliver(delivery_ids: list[int]) -> int:
             try:
                 _message(delivery.to_address, [delivery.notification], digest=False, connection=connection).send()
             except Exception as exc:
+                if _refused_for_good(exc):
+                    logger.warning("notifications: e-mail %s refused for good: %s", delivery.pk, exc)
+                    _mark_failed(delivery, str(exc))
+                    continue
                 logger.warning("notifications: sending failed (%s); %s e-mails stay pending", exc, len(deliveries) - i)
                 _release(deliveries[i:], str(exc))
                 break

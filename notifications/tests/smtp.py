@@ -17,8 +17,15 @@ def free_port() -> int:
 
 
 class Inbox:
-    def __init__(self):
+    def __init__(self, refuse: set[str] | None = None):
         self.messages: list[email.message.EmailMessage] = []
+        self.refuse = refuse or set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)

@@ -66,3 +66,20 @@ def test_a_mail_server_down_then_back_gets_every_pending_mail_once(
     assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
     returned = [m for m in inbox.messages if m["X-Envelope-To"] == "sara@example.com"]
     assert "مستند ندارد" in returned[0].get_body(("plain",)).get_content()
+
+
+def test_an_address_refused_for_good_does_not_hold_up_the_others(
+    cast, commitment, settings, django_capture_on_commit_callbacks
+):
+    port = free_port()
+    use_smtp(settings, port)
+    # given the server says Alice's mailbox does not exist
+    with smtp_server(port, Inbox(refuse={"alice@example.com"})) as inbox:
+        submit(cast, commitment, django_capture_on_commit_callbacks)
+        # then Omid's e-mail goes, and Alice's is marked refused with the server's words
+        assert inbox.to() == ["omid@example.com"]
+        alice = Delivery.objects.get(to_address="alice@example.com")
+        assert (alice.status, alice.attempts) == ("failed", 1) and "no such mailbox" in alice.last_error
+        # and the sweep does not try it again
+        assert services.deliver_pending(min_age_seconds=0) == 0
+    assert inbox.to() == ["omid@example.com"]
