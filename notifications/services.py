@@ -306,7 +306,13 @@ def send_digests() -> int:
             try:
                 _message(address, [d.notification for d in group], digest=True, connection=connection).send()
             except Exception as exc:
-                _release([d for g in by_address.values() for d in g if d.status != Delivery.Status.SENT], str(exc))
+                if _refused_for_good(exc):
+                    for d in group:
+                        _mark_failed(d, str(exc))
+                        d.status = Delivery.Status.FAILED
+                    continue
+                waiting = [d for g in by_address.values() for d in g if d.status == Delivery.Status.SENDING]
+                _release(waiting, str(exc))
                 break
             _mark_sent(group)
             for d in group:

@@ -159,3 +159,23 @@ def test_reporters_who_see_agrees_with_commitments_visible_to(cast, commitment, 
         commitment.pk: ["alice", "sara"],
         other_commitment.pk: ["reza"],
     }
+
+
+def test_beat_runs_the_daily_run_and_the_sweep_from_the_admins_schedule(db):
+    from django_celery_beat.models import PeriodicTask
+
+    from kerman_jobs.celery import app
+
+    tasks = dict(PeriodicTask.objects.filter(task__startswith="notifications.").values_list("task", "enabled"))
+    assert tasks == {"notifications.tasks.run_reminders": True, "notifications.tasks.send_pending_deliveries": True}
+    daily = PeriodicTask.objects.get(task="notifications.tasks.run_reminders")
+    assert (daily.crontab.hour, daily.crontab.minute, str(daily.crontab.timezone)) == ("7", "0", "Asia/Tehran")
+    assert set(tasks) <= set(app.tasks)  # names beat will send are tasks the worker knows
+
+
+def test_the_beat_task_is_the_command_s_function(cast, commitment, django_capture_on_commit_callbacks):
+    from notifications.tasks import run_reminders
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_reminders.apply(kwargs={"today": AZAR_30.isoformat()}).get() == 2
+        assert run_reminders.apply(kwargs={"today": AZAR_30.isoformat()}).get() == 0
