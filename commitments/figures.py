@@ -429,3 +429,67 @@ def commitment_trajectory(
             {"label": persian.jalali_month_label(year, month), "promised": promised_at(c, end), "realised": running}
         )
     return rows
+
+
+# ---------------------------------------------------------------- reporting periods («نیازمند گزارش»)
+
+# How many days before a reporting period closes its reporters are first reminded, and
+# from when a commitment with no entry for the period is marked «نیازمند گزارش».
+REPORT_DUE_DAYS_BEFORE = 5
+
+
+@dataclass(frozen=True)
+class ReportingPeriod:
+    start: datetime.date
+    end: datetime.date
+
+
+def reporting_period(today: datetime.date, months: int) -> ReportingPeriod:
+    """The Jalali period of `months` months (1, 3, 6 or 12, counted from Farvardin) that holds `today`."""
+    j = persian.to_jalali(today)
+    first = (j.month - 1) // months * months + 1
+    start, _ = persian.jalali_month_range(j.year, first)
+    _, end = persian.jalali_month_range(j.year, first + months - 1)
+    return ReportingPeriod(start, end)
+
+
+def previous_period(period: ReportingPeriod, months: int) -> ReportingPeriod:
+    return reporting_period(period.start - datetime.timedelta(days=1), months)
+
+
+def commitments_owing_reports(commitments: QuerySet[Commitment], today: datetime.date) -> dict[int, ReportingPeriod]:
+    """«نیازمند گزارش»: each commitment in force that owes an entry, with the period it owes
+    (the current one in its last days, else the previous one if it closed with none).
+
+    A commitment owes the current period's entry from REPORT_DUE_DAYS_BEFORE days before
+    the period closes, and the previous period's once that has closed with no entry; it
+    stops owing as soon as an entry (sent or verified; a returned one does not count)
+    arrives for the period or a later one. A period that closed before signing is not
+    owed. One query: the latest entry's period per commitment.
+    """
+    from django.db.models import Max
+
+    rows = (
+        commitments.filter(status__in=[Commitment.Status.SIGNED, Commitment.Status.IN_EXECUTION])
+        .exclude(instrument=Commitment.Instrument.BASELINE)
+        .annotate(
+            latest=Max(
+                "progress_entries__period_end",
+                filter=Q(progress_entries__status__in=[SUBMITTED, VERIFIED]),
+            )
+        )
+        .values_list("id", "reporting_period_months", "latest", "signed_on")
+    )
+    owing: dict[int, ReportingPeriod] = {}
+    for pk, months, latest, signed_on in rows:
+        current = reporting_period(today, months)
+        previous = previous_period(current, months)
+        if latest is not None and latest >= current.start:
+            continue
+        # A period that ended before the commitment was signed owes nothing.
+        previous_owed = signed_on is None or signed_on <= previous.end
+        if (current.end - today).days <= REPORT_DUE_DAYS_BEFORE:
+            owing[pk] = current  # the one its reporters are reminded of, even if the last was missed too
+        elif previous_owed and (latest is None or latest < previous.start):
+            owing[pk] = previous
+    return owing

@@ -23,6 +23,13 @@ class Commitment(models.Model):
         COMPLETED = "completed", "تکمیل شده"
         CANCELLED = "cancelled", "لغو شده"
 
+    class ReportingPeriod(models.IntegerChoices):
+        # Jalali calendar months from the start of the year: a quarter is Farvardin–Khordad, …
+        MONTHLY = 1, "ماهانه"
+        QUARTERLY = 3, "فصلی (سه‌ماهه)"
+        HALF_YEARLY = 6, "شش‌ماهه"
+        YEARLY = 12, "سالانه"
+
     program = models.ForeignKey(Program, verbose_name="برنامه", on_delete=models.PROTECT, related_name="commitments")
     organization = models.ForeignKey(
         Organization, verbose_name="متعهد", on_delete=models.PROTECT, related_name="commitments"
@@ -54,12 +61,18 @@ class Commitment(models.Model):
         related_name="reported_commitments",
     )
     # Officials decide (commitments.services.commitment_set_public); on by default, so a
-    # signed commitment is public unless they take it off. The public pages (public/) show
+    # signed commitment is public unless they take it off. The public pages (accountability/) show
     # only these, and only their verified, aggregate figures.
     is_public = models.BooleanField(
         "نمایش در صفحهٔ عمومی",
         default=True,
         help_text="تعهد با ارقام تأییدشده‌اش در صفحهٔ عمومی (بدون ورود) دیده می‌شود؛ فقط مقام استانی تغییرش می‌دهد.",
+    )
+    reporting_period_months = models.PositiveSmallIntegerField(
+        "دورهٔ گزارش",
+        choices=ReportingPeriod.choices,
+        default=ReportingPeriod.MONTHLY,
+        help_text="هر چند ماه شمسی یک گزارش پیشرفت؛ گزارشگران پیش از پایان هر دوره و در روز پایان آن یادآوری می‌گیرند.",
     )
     created_at = models.DateTimeField("زمان ثبت", auto_now_add=True)
     updated_at = models.DateTimeField("آخرین تغییر", auto_now=True)
@@ -87,6 +100,10 @@ class Commitment(models.Model):
             models.CheckConstraint(
                 condition=Q(instrument__in=["mou", "agreement", "pledge", "baseline"]),
                 name="commitment_instrument_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(reporting_period_months__in=[1, 3, 6, 12]),
+                name="commitment_reporting_period_valid",
             ),
             models.CheckConstraint(
                 condition=~Q(parent=F("id")),

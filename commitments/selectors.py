@@ -8,7 +8,7 @@ A missing object and an object that is not yours both raise Http404.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from core import figure_cache, persian
@@ -45,6 +45,29 @@ def commitments_visible_to(user) -> QuerySet[Commitment]:
     if is_chamber_staff(user):
         return qs.filter(reporters=user)
     return qs.none()
+
+
+def reporters_who_see(commitment_ids) -> dict[int, list]:
+    """Each commitment's reporters who may see it, in one query: commitments_visible_to
+    read from the other side (staff see the commitments they report on; an official
+    among the reporters sees everything). Inactive users see nothing. For notices sent
+    to many commitments' reporters at once; tests hold it to commitments_visible_to."""
+    from django.contrib.auth import get_user_model
+
+    from core.roles import CHAMBER_STAFF_GROUP, OFFICIALS_GROUP
+
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, reported_commitments__in=list(commitment_ids))
+        .filter(Q(groups__name__in=[CHAMBER_STAFF_GROUP, OFFICIALS_GROUP]) | Q(is_superuser=True))
+        .annotate(_commitment_id=F("reported_commitments"))
+        .distinct()
+        .order_by("pk")
+    )
+    found: dict[int, list] = {}
+    for user in users:
+        found.setdefault(user._commitment_id, []).append(user)
+    return found
 
 
 def commitments_reportable_by(user) -> QuerySet[Commitment]:
@@ -146,7 +169,7 @@ def reader_scope(user) -> str:
 
 
 def commitments_public() -> QuerySet[Commitment]:
-    """What anyone may see without logging in (public/): the commitments officials left
+    """What anyone may see without logging in (accountability/, at /public/): the commitments officials left
     public (commitments.services.commitment_set_public), never the baseline record."""
     return Commitment.objects.filter(is_public=True).exclude(instrument=Commitment.Instrument.BASELINE)
 
@@ -157,3 +180,20 @@ def commitment_get_public(pk) -> Commitment:
         return commitments_public().select_related("organization", "program", "parent").get(pk=pk)
     except (Commitment.DoesNotExist, ValueError, TypeError):
         raise Http404("تعهد پیدا نشد.") from None
+
+
+def milestone_responsible_users(milestone: Milestone) -> list:
+    """The users who answer for a milestone: a commitment's milestone, that commitment's
+    reporters; a programme's, the reporters of the responsible organisation's commitments
+    in it. Only those milestones_visible_to lets see it (the one scope rule). Officials
+    are added by whoever notifies them."""
+    from django.contrib.auth import get_user_model
+
+    if milestone.commitment_id:
+        commitments = Commitment.objects.filter(pk=milestone.commitment_id)
+    else:
+        commitments = Commitment.objects.filter(
+            program_id=milestone.program_id, organization_id=milestone.responsible_id
+        )
+    users = get_user_model().objects.filter(is_active=True, reported_commitments__in=commitments).distinct()
+    return [u for u in users if milestones_visible_to(u).filter(pk=milestone.pk).exists()]

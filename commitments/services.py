@@ -19,7 +19,8 @@ from core import persian
 from core.roles import is_official
 from core.writes import ConcurrentEditError, full_clean, refuse_used_token, save_once, stamp
 
-from .models import Commitment, ProgressEntry
+from . import signals
+from .models import Commitment, Milestone, ProgressEntry
 from .selectors import can_report_on
 
 # ---------------------------------------------------------------- commitments
@@ -224,6 +225,7 @@ def progress_entry_create(
     _check_entry_dates(entry)
     stamp(entry, actor, "ثبت گزارش پیشرفت")
     save_once(entry)
+    signals.entry_submitted.send(sender=ProgressEntry, entry=entry, actor=actor)
     return entry
 
 
@@ -259,6 +261,7 @@ def progress_entry_update(*, actor, entry: ProgressEntry, version: int, reason: 
     _check_entry_dates(locked)
     stamp(locked, actor, reason or "ویرایش گزارش پیشرفت")
     locked.save()
+    signals.entry_submitted.send(sender=ProgressEntry, entry=locked, actor=actor)
     return locked
 
 
@@ -312,6 +315,7 @@ def progress_entry_verify(*, actor, entry: ProgressEntry, version: int | None = 
     locked.version += 1
     stamp(locked, actor, change_reason)
     locked.save()
+    signals.entry_verified.send(sender=ProgressEntry, entry=locked, actor=actor)
     return locked
 
 
@@ -334,6 +338,7 @@ def progress_entry_reject(*, actor, entry: ProgressEntry, reason: str, version: 
     locked.version += 1
     stamp(locked, actor, f"{change_reason}: {reason}")
     locked.save()
+    signals.entry_returned.send(sender=ProgressEntry, entry=locked, actor=actor, reason=reason)
     return locked
 
 
@@ -376,6 +381,7 @@ def progress_entry_reopen(*, actor, entry: ProgressEntry, reason: str, version: 
     locked.version += 1
     stamp(locked, actor, f"بازگشایی: {reason}")
     locked.save()
+    signals.entry_reopened.send(sender=ProgressEntry, entry=locked, actor=actor, reason=reason)
     return locked
 
 
@@ -403,3 +409,24 @@ def progress_entry_create_baseline(
     stamp(entry, actor, "ثبت رقم پایه")
     entry.save()
     return entry
+
+
+# ---------------------------------------------------------------- milestones
+
+
+@transaction.atomic
+def milestone_mark_done(*, actor, milestone: Milestone, done_on: datetime.date, reason: str = "") -> Milestone:
+    """An official records a milestone or deliverable as done; its reminders stop."""
+    _require_official(actor)
+    locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if locked.done_on is not None:
+        raise ValidationError(
+            f"«{locked.title}» از پیش در {persian.format_jalali_long(locked.done_on)} انجام‌شده ثبت شده است."
+        )
+    if done_on > persian.local_today():
+        raise ValidationError({"done_on": "تاریخ انجام نمی‌تواند در آینده باشد."})
+    locked.done_on = done_on
+    full_clean(locked)
+    stamp(locked, actor, (reason or "ثبت انجام مهلت")[:100])
+    locked.save()
+    return locked

@@ -89,8 +89,10 @@ INSTALLED_APPS = [
     "commitments",
     "registry",
     "reports",
+    # Notices in the site and by e-mail: it listens to commitments' and reports' signals.
+    "notifications",
     # The public accountability pages, no login (/public/).
-    "public",
+    "accountability",
     # The partner API: tokens per organisation, /api/v1/ over the apps' own services.
     "api",
     # The project itself is an app only for the commands that wire the apps together
@@ -225,8 +227,13 @@ REPORT_RESEND_AFTER_SECONDS = int(os.environ.get("REPORT_RESEND_AFTER_SECONDS", 
 REPORT_QUEUE = os.environ.get("REPORT_QUEUE") or None  # None: Celery's default queue
 # Tests only: a pause between the PDF and the Excel file, so a worker can be killed mid-build.
 REPORT_BUILD_PAUSE_SECONDS = float(os.environ.get("REPORT_BUILD_PAUSE_SECONDS", "0"))
-# Public pages (public/): requests a minute per client address before a 429.
+# Public pages (accountability/, at /public/): requests a minute per client address before a 429.
 PUBLIC_RATE_LIMIT = int(os.environ.get("PUBLIC_RATE_LIMIT", "120"))
+# Notifications (notifications/): the queue their e-mail tasks go to (None: Celery's
+# default), and how long a pending e-mail waits for its own task before the periodic
+# sweep sends it (the rows are the queue of record; a lost task message loses nothing).
+NOTIFICATION_QUEUE = os.environ.get("NOTIFICATION_QUEUE") or None
+NOTIFICATION_RESEND_AFTER_SECONDS = int(os.environ.get("NOTIFICATION_RESEND_AFTER_SECONDS", "60"))
 # Links in e-mails point here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -244,7 +251,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "core.mail.StderrConsoleBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@kerman.local")
 # Django's own names for the SMTP server (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -13,9 +13,10 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("glossary/", glossary_page, name="glossary"),
     path("businesses/", include("registry.urls")),
-    # No login: the public accountability pages (public/).
-    path("public/", include("public.urls")),
+    # No login: the public accountability pages (accountability/).
+    path("public/", include("accountability.urls")),
     path("api/", include("api.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("reports.urls")),
     path("", include("commitments.urls")),
 ]

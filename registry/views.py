@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from commitments import figures as commitment_figures
 from commitments.selectors import can_report_on, commitments_reportable_by, reader_scope
 from core import charts, figure_cache, persian
 from core.forms import add_service_errors
@@ -357,10 +358,21 @@ def worklist(request: HttpRequest) -> HttpResponse:
         .order_by(F("last_checked").asc(nulls_first=True), "started_on", "id")
     )
     page, query = _page(request, due)
+    # «نیازمند گزارش»: the reporter's commitments still owing a progress entry for their period.
+    reportable = commitments_reportable_by(request.user)
+    owing = commitment_figures.commitments_owing_reports(reportable, today)
+    owing_rows = [(c, owing[c.pk]) for c in reportable.filter(pk__in=owing).order_by("title", "pk")]
     return render(
         request,
         "registry/worklist.html",
-        {"page": page, "query": query, "since": since, "months": WORKLIST_MONTHS, "today": today},
+        {
+            "page": page,
+            "query": query,
+            "since": since,
+            "months": WORKLIST_MONTHS,
+            "today": today,
+            "owing_rows": owing_rows,
+        },
     )
 
 

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from commitments import figures as commitment_figures
 from commitments import selectors as commitment_selectors
 from commitments.models import ProgressEntry
 from core import charts, figure_cache, glossary, persian
@@ -42,7 +43,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     reportable = []
     returned = []
     if is_chamber_staff(user) or user.is_superuser:
-        reportable = list(commitment_selectors.commitments_reportable_by(user).select_related("organization"))
+        mine = commitment_selectors.commitments_reportable_by(user)
+        reportable = list(mine.select_related("organization"))
+        owing = commitment_figures.commitments_owing_reports(mine, today)
+        for c in reportable:
+            c.owes = owing.get(c.pk)
         returned = list(
             ProgressEntry.objects.filter(entered_by=user, status=ProgressEntry.Status.REJECTED).select_related(
                 "commitment"
@@ -53,6 +58,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "filtered": bool(request.GET),
         **shared,
         "milestones": commitment_selectors.upcoming_milestones(user, today=today, limit=12),
+        "done_milestones": selectors.done_milestones(user),
+        "may_mark_done": is_official(user),
         "reportable": reportable,
         "returned": returned,
         "today": today,
@@ -90,12 +97,15 @@ def _dashboard_figures(commitments, today, *, filtered: bool, county=None) -> di
     """
     numbers = figures.dashboard_figures(commitments, today, county=county)
     ladder = numbers.pop("figures")
+    owing = commitment_figures.commitments_owing_reports(commitments, today)
     for fig in ladder:
         fig.outlook = fig.forecast(today)
+        fig.owes = owing.get(fig.commitment.pk)
     by_org, by_county, by_sector = numbers["by_org"], numbers["by_county"], numbers["by_sector"]
     return {
         **numbers,
         "ladder_html": render_to_string("reports/_ladder.html", {"figures": ladder, "filtered": filtered}),
+        "owing_count": len(owing),
         "chart_targets": charts.target_vs_realised(
             [
                 {"label": ("↲ " * f.depth) + f.commitment.title, "target": f.target, "realised": f.realised}

@@ -54,6 +54,17 @@ class Report(models.Model):
     # kind:due:stage for reports built by the daily schedule, so a second run of the
     # schedule on the same day builds nothing twice; empty for reports asked for by hand.
     schedule_key = models.CharField("کلید زمان‌بندی", max_length=100, null=True, blank=True, unique=True, editable=False)
+    # The deliverable this report answered: an official marked the milestone done with it
+    # (reports.services.milestone_done_with_report). Kept here, not on the milestone, so
+    # that commitments never points up at reports.
+    answers_milestone = models.ForeignKey(
+        "commitments.Milestone",
+        verbose_name="پاسخ به مهلت",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="answering_reports",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -121,3 +121,21 @@ def current_snapshot(kind: str = Report.Kind.COMMITMENT_TIMETABLE):
 def snapshots_public():
     """Every snapshot, newest first, for the public list of what was handed over."""
     return FigureSnapshot.objects.select_related("report").order_by("-due_on", "-id")
+
+
+def done_milestones(user, limit: int = 12) -> list:
+    """The deliverables this user may see that are done, newest first, each with the ready
+    report that answered it (`answer`, or None), in one query."""
+    from django.db.models import OuterRef, Subquery
+
+    from commitments.selectors import milestones_visible_to
+
+    answer = Report.objects.filter(answers_milestone=OuterRef("pk"), status=Report.Status.READY).order_by("-id")
+    rows = list(
+        milestones_visible_to(user)
+        .filter(done_on__isnull=False)
+        .select_related("responsible")
+        .annotate(answer_id=Subquery(answer.values("id")[:1]), answer_has_pdf=Subquery(answer.values("pdf")[:1]))
+        .order_by("-done_on", "-id")[:limit]
+    )
+    return rows

@@ -23,11 +23,13 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from commitments import services as commitment_services
 from commitments.models import Milestone
 from core import figure_cache, glossary, persian
 from core.roles import OFFICIALS_GROUP, is_official
 from core.writes import stamp
 
+from . import signals
 from .models import DeadlineRule, FigureSnapshot, Report
 from .selectors import can_request_reports, covered_commitment_ids
 
@@ -218,9 +220,14 @@ def report_build(report_id: int, *, today: datetime.date | None = None) -> Repor
     if not done:
         logger.warning("report %s: claim lost while building; the other build's result stands", report_id)
         return None
-    report = Report.objects.get(pk=report_id)
+    report = Report.objects.select_related("requested_by").get(pk=report_id)
     if is_final_deadline_report(report):
         snapshot_take(report=report, content=content)
+    try:
+        signals.report_ready.send(sender=Report, report=report)
+    except Exception:
+        # The report is ready either way; a notice that could not be recorded is logged.
+        logger.exception("report %s: could not announce that it is ready", report_id)
     return report
 
 
@@ -284,6 +291,45 @@ def report_retry(*, actor, report: Report) -> Report:
         transaction.on_commit(lambda: enqueue_build(report.pk), robust=True)
     report.refresh_from_db()
     return report
+
+
+# ---------------------------------------------------------------- deliverables answered by a report
+
+
+def milestone_done_with_report(*, actor, milestone: Milestone, report: Report) -> Milestone:
+    """An official marks a deliverable done, attaching the ready report that answers it.
+
+    The report must be ready (its files are what was delivered) and, where the milestone
+    names a report kind, of that kind. Both rows change in one transaction.
+    """
+    if not is_official(actor):
+        raise PermissionDenied("فقط مقام استانی انجام یک مهلت را ثبت می‌کند.")
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.status != Report.Status.READY:
+            raise ValidationError("فقط گزارشی که فایل‌هایش آماده است به مهلت پیوست می‌شود.")
+        if milestone.report_kind and report.kind != milestone.report_kind:
+            raise ValidationError(
+                f"این مهلت گزارش «{milestone.get_report_kind_display()}» می‌خواهد، نه «{report.get_kind_display()}»."
+            )
+        done = commitment_services.milestone_mark_done(
+            actor=actor,
+            milestone=milestone,
+            done_on=persian.local_today(),
+            reason=f"انجام با گزارش شمارهٔ {report.pk}",
+        )
+        report.answers_milestone = done
+        stamp(report, actor, "پیوست به مهلت انجام‌شده")
+        report.save(update_fields=["answers_milestone"])
+    return done
+
+
+def ready_reports_for(milestone: Milestone) -> list[Report]:
+    """Ready reports an official may attach to this milestone: its kind's, newest first."""
+    qs = Report.objects.filter(status=Report.Status.READY, is_restricted=False)
+    if milestone.report_kind:
+        qs = qs.filter(kind=milestone.report_kind)
+    return list(qs.order_by("-finished_at", "-id")[:10])
 
 
 # ---------------------------------------------------------------- the daily deadline run

@@ -11,4 +11,5 @@ urlpatterns = [
     path("reports/status/", views.report_status, name="status"),
     path("reports/<int:pk>/retry/", views.report_retry, name="retry"),
     path("reports/<int:pk>/<str:fmt>/", views.report_download, name="download"),
+    path("milestones/<int:pk>/done/", views.milestone_done, name="milestone_done"),
 ]

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import persian
 from core.fields import BIG_INTEGER_MAX
@@ -143,3 +143,41 @@ def report_download(request, pk: int, fmt: str):
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone_done(request, pk: int):
+    """An official marks a deliverable done, attaching the ready report that answers it."""
+    from commitments.models import Milestone
+    from commitments.selectors import milestones_visible_to
+
+    if not is_official(request.user):
+        raise PermissionDenied("فقط مقام استانی انجام یک مهلت را ثبت می‌کند.")
+    try:
+        milestone = milestones_visible_to(request.user).select_related("responsible").get(pk=pk, done_on__isnull=True)
+    except (Milestone.DoesNotExist, ValueError, TypeError):
+        raise Http404("مهلت باز پیدا نشد.") from None
+    candidates = services.ready_reports_for(milestone)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        chosen = next((r for r in candidates if str(r.pk) == request.POST.get("report", "")), None)
+        if chosen is None:
+            error = "یکی از گزارش‌های آمادهٔ فهرست را انتخاب کنید."
+            status = 400
+        else:
+            try:
+                services.milestone_done_with_report(actor=request.user, milestone=milestone, report=chosen)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+                status = 400
+            else:
+                messages.success(request, f"«{milestone.title}» انجام‌شده ثبت شد و گزارشش پیوست شد.")
+                return redirect(f"{reverse('reports:dashboard')}#milestone-{milestone.pk}")
+    return render(
+        request,
+        "reports/milestone_done.html",
+        {"milestone": milestone, "candidates": candidates, "error": error},
+        status=status,
+    )

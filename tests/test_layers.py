@@ -1,5 +1,5 @@
 """The layout holds: imports run one way, core ← programs ← commitments ← registry ← reports ←
-kerman_jobs, and no two modules import each other (directly or round a longer loop).
+notifications ← kerman_jobs, and no two modules import each other (directly or round a longer loop).
 
 Read from the source with ast, so an import inside a function counts as much as one at
 the top: a lazy import hides a dependency from Python's start-up, not from a reader.
@@ -12,7 +12,17 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["core", "programs", "commitments", "registry", "reports", "public", "api", "kerman_jobs"]
+LAYERS = [
+    "core",
+    "programs",
+    "commitments",
+    "registry",
+    "reports",
+    "notifications",
+    "accountability",
+    "api",
+    "kerman_jobs",
+]
 RANK = {name: i for i, name in enumerate(LAYERS)}
 
 

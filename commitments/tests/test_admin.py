@@ -117,6 +117,7 @@ def commitment_form(commitment, entry, **entry_fields) -> dict:
         "credit_amount": "0",
         "signed_on": "1403/03/15",
         "due_on": "1405/12/29",
+        "reporting_period_months": str(commitment.reporting_period_months),
         "milestones-TOTAL_FORMS": "0",
         "milestones-INITIAL_FORMS": "0",
         "progress_entries-TOTAL_FORMS": "1",

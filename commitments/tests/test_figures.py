@@ -172,3 +172,14 @@ def test_review_context_takes_two_queries_for_one_or_ten_commitments(
     with django_assert_num_queries(2):
         contexts = figures.review_context(ten)
     assert numbers(contexts[commitment.pk].own) == (30_000, 25, 50, 29_975, 29_925)
+
+
+def test_needs_report_is_on_the_dashboard_and_the_staff_worklist(client, staff, commitment, official):
+    # No entry at all: the commitment owes its last period's report, whoever looks
+    client.force_login(staff)
+    page = client.get("/").content.decode()
+    assert page.count('data-testid="needs-report"') == 2  # in the reporter's list and in the table
+    worklist = client.get("/businesses/worklist/").content.decode()
+    assert 'data-testid="owing-reports"' in worklist and commitment.title in worklist
+    client.force_login(official)
+    assert client.get("/").content.decode().count('data-testid="needs-report"') == 1

@@ -74,6 +74,7 @@ def commitment_post(program, org, **overrides):
         "credit_amount": "۱۲٬۵۰۰٬۰۰۰",
         "signed_on": "۱۴۰۵/۰۴/۰۵",
         "due_on": "1406/4/5",
+        "reporting_period_months": "1",
         "milestones-TOTAL_FORMS": "0",
         "milestones-INITIAL_FORMS": "0",
         "progress_entries-TOTAL_FORMS": "0",

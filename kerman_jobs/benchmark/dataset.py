@@ -278,3 +278,45 @@ def _build_rows(sizes: Sizes, official, staff, log) -> None:
         )
         log("ANALYZE")
         cur.execute("ANALYZE")
+
+
+REMINDER_REPORTERS = 30  # each reports on a tenth of the bench commitments, with an address
+MILESTONE_OFFSETS = (10, 3, 1, 0, -1, -3, -7, -8, -14, -21, -30, 15)  # days from the run's day
+
+
+def ensure_reminder_set(run_on: datetime.date) -> dict[str, int]:
+    """Reporters (with addresses) and milestones for the daily reminders run, added to the
+    bench commitments without touching the rest of the set: each commitment gets one more
+    reporter, and each top-level one a milestone due around `run_on` (10, 3, 1 days
+    before, on the day, and 1 to 30 days overdue), so every stage of the run is met."""
+    from commitments.models import Milestone
+
+    User = get_user_model()
+    staff_group = Group.objects.get_or_create(name=CHAMBER_STAFF_GROUP)[0]
+    reporters = []
+    for n in range(1, REMINDER_REPORTERS + 1):
+        user, _ = User.objects.get_or_create(
+            username=f"bench_reporter_{n}", defaults={"email": f"bench_reporter_{n}@example.com"}
+        )
+        user.groups.add(staff_group)
+        reporters.append(user)
+    commitments = list(Commitment.objects.filter(title__startswith=BENCH_PREFIX).order_by("id"))
+    through = Commitment.reporters.through
+    through.objects.bulk_create(
+        [through(commitment_id=c.id, user_id=reporters[i % len(reporters)].id) for i, c in enumerate(commitments)],
+        ignore_conflicts=True,
+    )
+    Milestone.objects.filter(title__startswith=BENCH_PREFIX).delete()
+    parents = [c for c in commitments if c.parent_id is None]
+    Milestone.objects.bulk_create(
+        [
+            Milestone(
+                commitment=c,
+                title=f"{BENCH_PREFIX} مهلت {i + 1}",
+                responsible_id=c.organization_id,
+                due_on=run_on + datetime.timedelta(days=MILESTONE_OFFSETS[i % len(MILESTONE_OFFSETS)]),
+            )
+            for i, c in enumerate(parents)
+        ]
+    )
+    return {"reporters": len(reporters), "milestones": len(parents), "commitments": len(commitments)}

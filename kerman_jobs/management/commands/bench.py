@@ -35,7 +35,7 @@ from kerman_jobs.benchmark import dataset, hostile, measure
 from registry import import_files
 from registry.models import HomeBusiness
 
-STEPS = ("pages", "public", "reports", "export", "import", "hostile", "backup", "load", "api")
+STEPS = ("pages", "public", "reports", "export", "import", "hostile", "backup", "load", "api", "reminders")
 
 
 class Command(BaseCommand):
@@ -96,6 +96,8 @@ class Command(BaseCommand):
             self.load(official, staff, load_seconds)
         if "api" in steps:
             self.api_entries(scale)
+        if "reminders" in steps:
+            self.reminders()
         self.table()
 
     def record(self, result: dict) -> None:
@@ -114,7 +116,7 @@ class Command(BaseCommand):
 
     def public(self, requests: int) -> None:
         # An anonymous visitor, as citizens read it: no session, the site's cache. The
-        # rate limit (public/throttle.py) still runs on every request; it is raised here
+        # rate limit (accountability/throttle.py) still runs on every request; it is raised here
         # only so that one client may make the measured number of requests in a minute.
         settings.PUBLIC_RATE_LIMIT = max(settings.PUBLIC_RATE_LIMIT, 3 * requests + 10)
         client = Client()
@@ -328,6 +330,63 @@ class Command(BaseCommand):
             ApiToken.objects.filter(pk=new.token.pk).delete()
 
     # ------------------------------------------------------------------ output
+
+    def reminders(self) -> None:
+        """The daily run (notifications.reminders.run) on the last day of next Jalali month:
+        no entry can be in it yet, so every commitment's reporters are reminded (the
+        worst day), with the milestones' 10/3/1-day, overdue and escalation notices. Its
+        e-mails are rendered and sent in-process to Django's memory backend, so the
+        figure holds the whole cost a worker would bear. Then the same run again: what a
+        second run on one day costs, sending nothing."""
+        from django.core import mail
+        from django.db.models import Q
+        from django.test.utils import override_settings
+
+        from kerman_jobs.celery import app as celery_app
+        from notifications import reminders
+        from notifications.models import Notification
+
+        today = persian.local_today()
+        j = persian.to_jalali(today)
+        year, month = (j.year + 1, 1) if j.month == 12 else (j.year, j.month + 1)
+        run_on = persian.jalali_month_range(year, month)[1]
+        made = dataset.ensure_reminder_set(run_on)
+        # The bench database is the benchmark's own: the last measurement's scheduled
+        # notices go, so this one records them afresh.
+        Notification.objects.filter(Q(event_key__startswith="period:") | Q(event_key__startswith="milestone:")).delete()
+        eager = celery_app.conf.task_always_eager
+        celery_app.conf.task_always_eager = True
+        try:
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                mail.outbox = []
+                runs = []
+                for _ in range(2):
+                    # Counted by a wrapper: CaptureQueriesContext reads Django's query log,
+                    # a deque of 9,000 that the data set's build has already filled.
+                    queries = []
+                    start = time.perf_counter()
+                    with connection.execute_wrapper(lambda execute, *a, seen=queries: seen.append(1) or execute(*a)):
+                        result = reminders.run(run_on)
+                    runs.append((round(time.perf_counter() - start, 2), len(queries), result.notices, len(mail.outbox)))
+                    mail.outbox = []
+        finally:
+            celery_app.conf.task_always_eager = eager
+        (seconds, queries, notices, emails), (again_seconds, again_queries, again_notices, again_emails) = runs
+        self.record(
+            {
+                "name": "reminders.daily",
+                "seconds": seconds,
+                "queries": queries,
+                "notices": notices,
+                "emails": emails,
+                "run_on": persian.format_jalali(run_on, digits="ascii"),
+                **made,
+                "second_run_seconds": again_seconds,
+                "second_run_queries": again_queries,
+                "second_run_notices": again_notices,
+                "second_run_emails": again_emails,
+            }
+        )
 
     def table(self) -> None:
         self.stdout.write("")

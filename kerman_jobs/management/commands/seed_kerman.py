@@ -237,6 +237,12 @@ class Command(BaseCommand):
 
         official = self._user(User, "official", "مقام استانی")
         staff = self._user(User, "staff", "کارشناس اتاق بازرگانی")
+        # Example addresses (example.com never receives mail), so that `make run` shows the
+        # notices' e-mails on the console; an address someone set is kept.
+        for user in (admin, official, staff):
+            if not user.email:
+                user.email = f"{user.username}@example.com"
+                user.save(update_fields=["email"])
         official.groups.add(officials)
         staff.groups.add(chamber_staff)
         for commitment in staff_commitments:

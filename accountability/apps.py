@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 
-class PublicConfig(AppConfig):
+class AccountabilityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
-    name = "public"
+    name = "accountability"
     verbose_name = "صفحهٔ عمومی"

@@ -10,7 +10,7 @@ one commitment), jobs per county, and the frozen snapshot. Rows are plain dicts 
 into them, so none can reach a template.
 
 Cached through core.figure_cache (the site's cache, bumped by every write, at most
-FIGURE_TTL old; public.views caches the rendered page the same way), so a cached public
+FIGURE_TTL old; accountability.views caches the rendered page the same way), so a cached public
 page costs no database query. Survival is cached for SURVIVAL_TTL on its own.
 """
 
@@ -291,7 +291,7 @@ def _compute_feed(limit: int) -> list[dict]:
 
 
 def snapshot_rows(pk: int) -> list[list]:
-    """The CSV of one snapshot (public.views.snapshot_csv): a heading, the frozen headline
+    """The CSV of one snapshot (accountability.views.snapshot_csv): a heading, the frozen headline
     figures under the glossary's words, then each commitment public today with its frozen
     target and realised jobs. Latin digits: a spreadsheet must read them as numbers."""
     try:

@@ -1,5 +1,5 @@
 """The public pages: no login, no forms, GET and HEAD only, rate limited, figures from the site's
-cache (public/figures.py). Persian, right to left, Jalali, like every page."""
+cache (accountability/figures.py). Persian, right to left, Jalali, like every page."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def commitment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class StatusFeed(Feed):
-    """Atom: each public commitment's status changes and verified jobs (public/figures.py)."""
+    """Atom: each public commitment's status changes and verified jobs (accountability/figures.py)."""
 
     feed_type = Atom1Feed
     title = "تعهدهای اشتغال مشاغل خانگی استان کرمان: تغییر وضعیت‌ها"
