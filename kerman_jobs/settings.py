@@ -244,7 +244,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "core.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "kerman_jobs",
+            # Test processes run side by side on one Redis (pytest -n): each keeps its own keys.
+            "KEY_PREFIX": "kerman_jobs" + os.environ.get("PYTEST_XDIST_WORKER", ""),
             "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS},
         }
     }
