@@ -12,7 +12,7 @@ from core.admin import (
     jalali_month_filter,
 )
 
-from . import figures, services, summaries
+from . import figures, services
 from .forms import check_evidence
 from .models import Commitment, Milestone, ProgressEntry
 
@@ -214,10 +214,6 @@ class CommitmentAdmin(PersianAdminMixin, SimpleHistoryAdmin):
             obj._history_user = request.user
             obj.save()
         formset.save_m2m()
-        if formset.model is ProgressEntry:
-            # The admin saves entries itself, not through the services: keep the summary
-            # current in the same transaction (Django's admin wraps each change in one).
-            summaries.entries_changed([form.instance.pk])
 
 
 @admin.register(Milestone)
@@ -275,9 +271,7 @@ class ProgressEntryAdmin(PersianAdminMixin, SimpleHistoryAdmin):
         # Last line of defence, should a caller skip get_deleted_objects.
         if queryset.filter(status=ProgressEntry.Status.VERIFIED).exists():
             raise PermissionDenied(VERIFIED_ENTRY_NOT_DELETABLE)
-        commitment_ids = list(queryset.values_list("commitment_id", flat=True).distinct())
         super().delete_queryset(request, queryset)
-        summaries.entries_changed(commitment_ids)
 
     def save_model(self, request, obj, form, change):
         if not obj.entered_by_id:
@@ -288,12 +282,4 @@ class ProgressEntryAdmin(PersianAdminMixin, SimpleHistoryAdmin):
         if change:
             obj.version += 1
         obj._history_user = request.user
-        # The entry may have moved to another commitment: both commitments' summaries change.
-        before = ProgressEntry.objects.filter(pk=obj.pk).values_list("commitment_id", flat=True).first()
         super().save_model(request, obj, form, change)
-        summaries.entries_changed([before, obj.commitment_id])
-
-    def delete_model(self, request, obj):
-        commitment_id = obj.commitment_id
-        super().delete_model(request, obj)
-        summaries.entries_changed([commitment_id])

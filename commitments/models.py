@@ -233,3 +233,6 @@ class VerifiedJobsSummary(models.Model):
     class Meta:
         # Rewritten a commitment at a time (commitments.summaries), under that commitment's lock.
         indexes = [models.Index(fields=["commitment", "month"], name="vjs_commitment_month")]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id}/{self.county_id}/{self.sector_id}/{self.month}: {self.jobs}"

@@ -19,7 +19,6 @@ from core import persian
 from core.roles import is_official
 from core.writes import ConcurrentEditError, full_clean, refuse_used_token, save_once, stamp
 
-from . import summaries
 from .models import Commitment, ProgressEntry
 from .selectors import can_report_on
 
@@ -297,7 +296,6 @@ def progress_entry_verify(*, actor, entry: ProgressEntry, version: int | None = 
     locked.version += 1
     stamp(locked, actor, change_reason)
     locked.save()
-    summaries.entries_changed([locked.commitment_id])
     return locked
 
 
@@ -362,7 +360,6 @@ def progress_entry_reopen(*, actor, entry: ProgressEntry, reason: str, version: 
     locked.version += 1
     stamp(locked, actor, f"بازگشایی: {reason}")
     locked.save()
-    summaries.entries_changed([locked.commitment_id])
     return locked
 
 
@@ -389,5 +386,4 @@ def progress_entry_create_baseline(
     full_clean(entry)
     stamp(entry, actor, "ثبت رقم پایه")
     entry.save()
-    summaries.entries_changed([entry.commitment_id])
     return entry

@@ -1,8 +1,10 @@
 """The verified-jobs summary (VerifiedJobsSummary): kept current, recomputed, compared.
 
-Every write that can change what is verified (verify, reopen, an edit, the baseline,
-the admin's saves and deletes) calls `entries_changed` with the commitments it touched,
-inside its own transaction: their rows are rewritten from their entries with the
+Every save or delete of an entry that is or was verified (verify, reopen, the
+baseline, the admin's saves and deletes) calls `entries_changed` with the commitments it
+touched, inside the write's own transaction, through the model signals connected in
+`watch()` — like the figure cache's, so that no ordinary write can miss it (writes that
+bypass the ORM are for `check_summaries --repair`): their rows are rewritten from their entries with the
 commitments locked, so two writers to one commitment take turns and the summary never
 holds half of either. A commitment has a few thousand entries at most, so rewriting its
 rows costs one small grouped read.
@@ -121,10 +123,7 @@ def _id(pk) -> str:
 
 
 def _triple(v: list[int]) -> str:
-    return (
-        f"{persian.format_number(v[0])} گزارش، {persian.format_number(v[1])} شغل، "
-        f"{persian.format_number(v[2])} ریال"
-    )
+    return f"{persian.format_number(v[0])} گزارش، {persian.format_number(v[1])} شغل، {persian.format_number(v[2])} ریال"
 
 
 @transaction.atomic
@@ -137,3 +136,40 @@ def repair() -> int:
         _write(fresh)
     return changed
 
+
+# ---------------------------------------------------------------- every ORM write
+
+VERIFIED = ProgressEntry.Status.VERIFIED
+
+
+def _entry_before(sender, instance, **kwargs) -> None:
+    before = None
+    if instance.pk and not kwargs.get("raw"):
+        before = ProgressEntry.objects.filter(pk=instance.pk).values_list("commitment_id", "status").first()
+    instance._summary_before = before
+
+
+def _entry_saved(sender, instance, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return
+    before = getattr(instance, "_summary_before", None)
+    touched = []
+    if before is not None and before[1] == VERIFIED:
+        touched.append(before[0])
+    if instance.status == VERIFIED:
+        touched.append(instance.commitment_id)
+    entries_changed(touched)
+
+
+def _entry_deleted(sender, instance, **kwargs) -> None:
+    if instance.status == VERIFIED:
+        entries_changed([instance.commitment_id])
+
+
+def watch() -> None:
+    """Connect the signals that keep the summary current (commitments.apps)."""
+    from django.db.models.signals import post_delete, post_save, pre_save
+
+    pre_save.connect(_entry_before, sender=ProgressEntry, dispatch_uid="summaries-entry-before")
+    post_save.connect(_entry_saved, sender=ProgressEntry, dispatch_uid="summaries-entry-save")
+    post_delete.connect(_entry_deleted, sender=ProgressEntry, dispatch_uid="summaries-entry-delete")

@@ -8,7 +8,6 @@ from core.admin import PersianAdminMixin, PersianTabularInline, jalali_month_fil
 from core.fields import NationalCodeField
 
 from .models import ContinuityCheck, HomeBusiness
-from . import summaries
 from .services import owner_code_fields
 
 
@@ -66,22 +65,6 @@ class HomeBusinessAdmin(PersianAdminMixin, SimpleHistoryAdmin):
                 setattr(obj, name, value)
         super().save_model(request, obj, form, change)
 
-    # The admin saves businesses and their checks itself, not through the services: each
-    # change brings the summaries up to date in the admin's own transaction.
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        summaries.businesses_changed([form.instance.pk])
-
-    def delete_model(self, request, obj):
-        pk = obj.pk
-        super().delete_model(request, obj)
-        summaries.businesses_changed([pk])
-
-    def delete_queryset(self, request, queryset):
-        ids = list(queryset.values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        summaries.businesses_changed(ids)
-
     def get_search_results(self, request, queryset, search_term):
         """A valid national code finds its owner's businesses (by hash), besides the usual search."""
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -101,19 +84,3 @@ class ContinuityCheckAdmin(PersianAdminMixin, SimpleHistoryAdmin):
     search_fields = ["business__reference_code", "note"]
     autocomplete_fields = ["business"]
     list_select_related = ["business"]
-
-    def save_model(self, request, obj, form, change):
-        # The check may have moved to another business: both businesses' figures change.
-        before = ContinuityCheck.objects.filter(pk=obj.pk).values_list("business_id", flat=True).first()
-        super().save_model(request, obj, form, change)
-        summaries.businesses_changed([before, obj.business_id])
-
-    def delete_model(self, request, obj):
-        business_id = obj.business_id
-        super().delete_model(request, obj)
-        summaries.businesses_changed([business_id])
-
-    def delete_queryset(self, request, queryset):
-        ids = list(queryset.values_list("business_id", flat=True).distinct())
-        super().delete_queryset(request, queryset)
-        summaries.businesses_changed(ids)

@@ -12,3 +12,7 @@ class RegistryConfig(AppConfig):
         from .models import ContinuityCheck, HomeBusiness
 
         figure_cache.watch(HomeBusiness, ContinuityCheck)
+
+        from . import summaries
+
+        summaries.watch()

@@ -429,7 +429,9 @@ def _created_ids(businesses: list[HomeBusiness]) -> list[int]:
     codes = [b.reference_code for b in businesses]
     found = []
     for start in range(0, len(codes), 2000):
-        found += HomeBusiness.objects.filter(reference_code__in=codes[start : start + 2000]).values_list("pk", flat=True)
+        found += HomeBusiness.objects.filter(reference_code__in=codes[start : start + 2000]).values_list(
+            "pk", flat=True
+        )
     return found
 
 

@@ -184,6 +184,9 @@ class BusinessFigure(models.Model):
             models.Index(fields=["owner_code_hash"], condition=Q(owner_code_hash__isnull=False), name="bfig_owner"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.business_id}: {self.status}"
+
 
 class BusinessStatusSummary(models.Model):
     """Businesses and their jobs by commitment × county × sector × status («پایش‌نشده»
@@ -206,6 +209,9 @@ class BusinessStatusSummary(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.commitment_id}/{self.county_id}/{self.sector_id}/{self.status}: {self.businesses}"
+
 
 class CohortSummary(models.Model):
     """Counted businesses by commitment × start month (Jalali) × status at 3, 6 and 12
@@ -224,3 +230,6 @@ class CohortSummary(models.Model):
                 fields=["commitment", "cohort", "status_3", "status_6", "status_12"], name="cohort_summary_key"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id}/{self.cohort}: {self.businesses}"

@@ -16,7 +16,6 @@ from commitments.services import require_open_for_reports, require_reporter
 from core import national_code, persian
 from core.writes import full_clean, refuse_used_token, save_once, stamp
 
-from . import summaries
 from .models import ContinuityCheck, HomeBusiness
 
 
@@ -57,7 +56,6 @@ def business_create(
     full_clean(business)
     stamp(business, actor, "ثبت کسب‌وکار")
     save_once(business)
-    summaries.businesses_changed([business.pk])
     return business
 
 
@@ -107,5 +105,4 @@ def continuity_check_create(
         business.status = latest.status
         stamp(business, actor, "وضعیت از آخرین پایش")
         business.save(update_fields=["status"])
-    summaries.businesses_changed([business.pk])
     return check

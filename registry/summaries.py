@@ -5,8 +5,12 @@ figures count of it (is it its owner's counted one, its status and latest reason
 status at 3, 6 and 12 months under the survival rule); BusinessStatusSummary and
 CohortSummary, the sums of those rows that the pages read.
 
-Every write to a business or a check — the services, the admin, the import — calls
-`businesses_changed` with the businesses it touched, inside its own transaction. That
+Every write to a business or a check calls `businesses_changed` with the businesses it
+touched, inside its own transaction: a save or delete through the ORM (the services,
+the admin, a shell) by the model signals connected in `watch()`, the import's
+bulk_create by an explicit call. Signals, like the figure cache's (core.figure_cache),
+because the point is that no ordinary write can miss it; writes that bypass the ORM
+(raw SQL, a restore) are for `check_summaries --repair`. That
 recomputes those businesses' rows (and those of every other business of the same owner,
 since which one is counted may change), and moves the sums by the difference between
 the old rows and the new. The sums of a commitment are written with its row locked, so
@@ -84,7 +88,9 @@ def _counted_expression():
 def _row(business: tuple, checks: list[tuple]) -> Row:
     """`checks`: (checked_on, id, status, reason), latest first."""
     pk, commitment, county, sector, owner, started_on, jobs, status, counted = business
-    reason = checks[0][3] if checks and status in (HomeBusiness.Status.SEMI_CLOSED, HomeBusiness.Status.INACTIVE) else ""
+    reason = (
+        checks[0][3] if checks and status in (HomeBusiness.Status.SEMI_CLOSED, HomeBusiness.Status.INACTIVE) else ""
+    )
     horizons = _horizons(started_on)
     at = {}
     for n in HORIZONS:
@@ -128,7 +134,15 @@ def _fresh_rows(ids: list[int] | None) -> Iterator[Row]:
     business_rows = (
         businesses.annotate(_counted=_counted_expression())
         .values_list(
-            "id", "commitment_id", "county_id", "sector_id", "owner_code_hash", "started_on", "jobs", "status", "_counted"
+            "id",
+            "commitment_id",
+            "county_id",
+            "sector_id",
+            "owner_code_hash",
+            "started_on",
+            "jobs",
+            "status",
+            "_counted",
         )
         .iterator(chunk_size=_STREAM_CHUNK)
     )
@@ -220,9 +234,9 @@ def _apply(delta: Sums) -> None:
     commitments = {k[0] for k in status} | {k[0] for k in cohort}
     if not commitments:
         return
-    for model, fields, changes, value in (
-        (BusinessStatusSummary, STATUS_KEY, status, lambda r: [r.businesses, r.jobs]),
-        (CohortSummary, COHORT_KEY, cohort, lambda r: r.businesses),
+    for model, fields, changes in (
+        (BusinessStatusSummary, STATUS_KEY, status),
+        (CohortSummary, COHORT_KEY, cohort),
     ):
         if not changes:
             continue
@@ -351,9 +365,7 @@ def _label_cohort(key: tuple) -> str:
         f"{persian.format_number(n)} ماه: {names.get(s, 'بی‌پایش') if s else 'بی‌پایش'}"
         for n, s in zip(HORIZONS, statuses, strict=True)
     )
-    return (
-        f"بقا، تعهد {persian.format_number(commitment)}، شروع {persian.jalali_month_label(year, month + 1)} ({at})"
-    )
+    return f"بقا، تعهد {persian.format_number(commitment)}، شروع {persian.jalali_month_label(year, month + 1)} ({at})"
 
 
 def _compare(fresh: Sums, kept: Sums) -> list[str]:
@@ -471,3 +483,40 @@ def repair() -> int:
             batch_size=5000,
         )
     return mended
+
+
+# ---------------------------------------------------------------- every ORM write
+
+
+def _business_saved(sender, instance, **kwargs) -> None:
+    if not kwargs.get("raw"):
+        businesses_changed([instance.pk])
+
+
+def _check_before(sender, instance, **kwargs) -> None:
+    # The admin may move a check to another business: both businesses' rows change.
+    instance._summary_business_before = (
+        ContinuityCheck.objects.filter(pk=instance.pk).values_list("business_id", flat=True).first()
+        if instance.pk and not kwargs.get("raw")
+        else None
+    )
+
+
+def _check_saved(sender, instance, **kwargs) -> None:
+    if not kwargs.get("raw"):
+        businesses_changed([instance.business_id, getattr(instance, "_summary_business_before", None)])
+
+
+def _check_deleted(sender, instance, **kwargs) -> None:
+    businesses_changed([instance.business_id])
+
+
+def watch() -> None:
+    """Connect the signals that keep the summaries current (registry.apps)."""
+    from django.db.models.signals import post_delete, post_save, pre_save
+
+    post_save.connect(_business_saved, sender=HomeBusiness, dispatch_uid="summaries-business-save")
+    post_delete.connect(_business_saved, sender=HomeBusiness, dispatch_uid="summaries-business-delete")
+    pre_save.connect(_check_before, sender=ContinuityCheck, dispatch_uid="summaries-check-before")
+    post_save.connect(_check_saved, sender=ContinuityCheck, dispatch_uid="summaries-check-save")
+    post_delete.connect(_check_deleted, sender=ContinuityCheck, dispatch_uid="summaries-check-delete")
