@@ -159,7 +159,7 @@ class BusinessFigure(models.Model):
     # No database constraint and no cascade: when a business is deleted its row stays
     # until registry.summaries.businesses_changed takes it out of the sums and removes it.
     business = models.OneToOneField(
-        HomeBusiness, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="+"
+        HomeBusiness, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="figure"
     )
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="+", db_index=False)
     county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -170,7 +170,8 @@ class BusinessFigure(models.Model):
     jobs = models.PositiveIntegerField()
     counted = models.BooleanField()  # the owner's one counted business (registry.selectors.counted)
     status = models.CharField(max_length=20)
-    reason = models.CharField(max_length=20, blank=True)  # the latest check's, when not active
+    reason = models.CharField(max_length=20, blank=True)  # the latest check's
+    last_checked = models.DateField(null=True)  # the latest check's day (the pathology listing)
     status_3 = models.CharField(max_length=20, blank=True, choices=SurvivalStatus.choices)
     status_6 = models.CharField(max_length=20, blank=True, choices=SurvivalStatus.choices)
     status_12 = models.CharField(max_length=20, blank=True, choices=SurvivalStatus.choices)

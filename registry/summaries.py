@@ -56,6 +56,7 @@ class Row(NamedTuple):
     counted: bool
     status: str
     reason: str
+    last_checked: datetime.date | None
     status_3: str
     status_6: str
     status_12: str
@@ -88,9 +89,7 @@ def _counted_expression():
 def _row(business: tuple, checks: list[tuple]) -> Row:
     """`checks`: (checked_on, id, status, reason), latest first."""
     pk, commitment, county, sector, owner, started_on, jobs, status, counted = business
-    reason = (
-        checks[0][3] if checks and status in (HomeBusiness.Status.SEMI_CLOSED, HomeBusiness.Status.INACTIVE) else ""
-    )
+    reason = checks[0][3] if checks else ""
     horizons = _horizons(started_on)
     at = {}
     for n in HORIZONS:
@@ -109,6 +108,7 @@ def _row(business: tuple, checks: list[tuple]) -> Row:
         bool(counted),
         status,
         reason or "",
+        checks[0][0] if checks else None,
         at[3],
         at[6],
         at[12],
@@ -181,8 +181,13 @@ def _stored_rows(ids, lock) -> Iterator[Row]:
 # ---------------------------------------------------------------- the sums of the rows
 
 
+_NOT_ACTIVE = (HomeBusiness.Status.SEMI_CLOSED, HomeBusiness.Status.INACTIVE)
+
+
 def _status_key(row: Row) -> tuple:
-    return (row.commitment_id, row.county_id, row.sector_id, row.status, row.reason, row.counted)
+    # The reason counts only for a business not active (registry.figures.reason_counts).
+    reason = row.reason if row.status in _NOT_ACTIVE else ""
+    return (row.commitment_id, row.county_id, row.sector_id, row.status, reason, row.counted)
 
 
 def _cohort_key(row: Row) -> tuple:

@@ -16,9 +16,11 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from commitments import summaries as commitment_summaries
 from commitments.models import Commitment, ProgressEntry
 from core.roles import CHAMBER_STAFF_GROUP, OFFICIALS_GROUP
 from programs.models import County, Organization, Program, Sector
+from registry import summaries as registry_summaries
 from registry.models import ContinuityCheck, HomeBusiness
 
 BENCH_PREFIX = "بنچ"
@@ -97,7 +99,18 @@ def build(sizes: Sizes, *, log=print) -> dict[str, int]:
         wipe()
     _build_commitments(sizes, staff)
     _build_rows(sizes, official, staff, log)
+    fill_summaries(log)
     return current_sizes()
+
+
+def fill_summaries(log=print) -> None:
+    """The rows above are written with SQL, past the ORM that keeps the summary tables:
+    fill them from the rows, as `check_summaries --repair` does."""
+    log("summary tables")
+    commitment_summaries.repair()
+    registry_summaries.repair()
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
 
 
 def wipe() -> None:

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='BusinessFigure',
             fields=[
-                ('business', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='+', serialize=False, to='registry.homebusiness')),
+                ('business', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='figure', serialize=False, to='registry.homebusiness')),
                 ('owner_code_hash', models.CharField(blank=True, max_length=64, null=True)),
                 ('started_on', models.DateField()),
                 ('cohort', models.IntegerField()),
@@ -36,6 +36,7 @@ class Migration(migrations.Migration):
                 ('counted', models.BooleanField()),
                 ('status', models.CharField(max_length=20)),
                 ('reason', models.CharField(blank=True, max_length=20)),
+                ('last_checked', models.DateField(null=True)),
                 ('status_3', models.CharField(blank=True, choices=[('', 'بدون پایش در بازه'), ('active', 'فعال'), ('semi_closed', 'نیمه\u200cتعطیل'), ('inactive', 'غیرفعال')], max_length=20)),
                 ('status_6', models.CharField(blank=True, choices=[('', 'بدون پایش در بازه'), ('active', 'فعال'), ('semi_closed', 'نیمه\u200cتعطیل'), ('inactive', 'غیرفعال')], max_length=20)),
                 ('status_12', models.CharField(blank=True, choices=[('', 'بدون پایش در بازه'), ('active', 'فعال'), ('semi_closed', 'نیمه\u200cتعطیل'), ('inactive', 'غیرفعال')], max_length=20)),
