@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 
 from core import persian
 
-from .models import Commitment, ProgressEntry, VerifiedJobsSummary
+from .models import Commitment, CommitmentVerifiedJobs, ProgressEntry
 
 VERIFIED = ProgressEntry.Status.VERIFIED
 SUBMITTED = ProgressEntry.Status.SUBMITTED
@@ -118,7 +118,7 @@ def _verified_jobs_by_commitment(commitment_ids) -> dict[int, dict]:
     # the baseline among them, which ladder() takes out of realised.
     # Read from the summary (commitments.summaries keeps it with every verification).
     rows = (
-        VerifiedJobsSummary.objects.filter(commitment_id__in=commitment_ids)
+        CommitmentVerifiedJobs.objects.filter(commitment_id__in=commitment_ids)
         .values("commitment_id")
         .annotate(
             all_jobs=Sum("jobs"),

@@ -236,3 +236,35 @@ class VerifiedJobsSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commitment_id}/{self.county_id}/{self.sector_id}/{self.month}: {self.jobs}"
+
+
+class CommitmentVerifiedJobs(models.Model):
+    """VerifiedJobsSummary summed per commitment (the ladders read it): kept with it."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="+")
+    is_baseline = models.BooleanField()
+    entries = models.IntegerField(default=0)
+    jobs = models.BigIntegerField(default=0)
+    credit = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["commitment", "is_baseline"], name="commitment_jobs_key")]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id}: {self.jobs}"
+
+
+class ProvinceVerifiedJobs(models.Model):
+    """VerifiedJobsSummary summed over every commitment (a dashboard that sees them all
+    reads it): county × sector × Jalali month; kept with it, under one lock."""
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, null=True, related_name="+")
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, null=True, related_name="+")
+    month = models.IntegerField()
+    is_baseline = models.BooleanField()
+    entries = models.IntegerField(default=0)
+    jobs = models.BigIntegerField(default=0)
+    credit = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.county_id}/{self.sector_id}/{self.month}: {self.jobs}"

@@ -21,9 +21,9 @@ from functools import lru_cache
 
 from django.db import transaction
 
-from core import persian
+from core import persian, summaries
 
-from .models import Commitment, ProgressEntry, VerifiedJobsSummary
+from .models import Commitment, CommitmentVerifiedJobs, ProgressEntry, ProvinceVerifiedJobs, VerifiedJobsSummary
 
 Key = tuple[int, int | None, int | None, int, bool]  # commitment, county, sector, month, is_baseline
 
@@ -56,66 +56,89 @@ def recompute(commitment_ids: Iterable[int] | None = None) -> dict[Key, list[int
 
 
 def stored(commitment_ids: Iterable[int] | None = None) -> dict[Key, list[int]]:
-    rows = VerifiedJobsSummary.objects.all()
-    if commitment_ids is not None:
-        rows = rows.filter(commitment_id__in=list(commitment_ids))
-    return {
-        (r.commitment_id, r.county_id, r.sector_id, r.month, r.is_baseline): [r.entries, r.jobs, r.credit]
-        for r in rows.order_by()
-    }
+    filters = {} if commitment_ids is None else {"commitment_id__in": list(commitment_ids)}
+    return summaries.stored_cells(VerifiedJobsSummary, KEYS, VALUES, **filters)
 
 
-def _write(sums: dict[Key, list[int]]) -> None:
-    VerifiedJobsSummary.objects.bulk_create(
-        [
-            VerifiedJobsSummary(
-                commitment_id=k[0],
-                county_id=k[1],
-                sector_id=k[2],
-                month=k[3],
-                is_baseline=k[4],
-                entries=v[0],
-                jobs=v[1],
-                credit=v[2],
-            )
-            for k, v in sums.items()
-            if v[0]
-        ],
-        batch_size=2000,
-    )
+KEYS = ("commitment_id", "county_id", "sector_id", "month", "is_baseline")
+VALUES = ("entries", "jobs", "credit")
+# The two coarser tables: the positions of KEYS each keeps.
+BY_COMMITMENT = (CommitmentVerifiedJobs, ("commitment_id", "is_baseline"), (0, 4))
+PROVINCE = (ProvinceVerifiedJobs, ("county_id", "sector_id", "month", "is_baseline"), (1, 2, 3, 4))
 
 
 @transaction.atomic
 def entries_changed(commitment_ids: Iterable[int | None]) -> None:
-    """Rewrite the summary rows of these commitments from their verified entries.
+    """Rewrite the summary rows of these commitments from their verified entries, and
+    move the province-wide sums by the difference.
 
     Call it inside the write's transaction, after the write. The commitments are locked
     in id order (the same order everywhere, so two writers cannot deadlock) and stay
-    locked until the write commits."""
+    locked until the write commits; the province-wide rows under one lock besides."""
     ids = sorted({pk for pk in commitment_ids if pk is not None})
     if not ids:
         return
     list(Commitment.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
-    VerifiedJobsSummary.objects.filter(commitment_id__in=ids).delete()
-    _write(recompute(ids))
+    old, new = stored(ids), recompute(ids)
+    if old == new:
+        return
+    summaries.rewrite(VerifiedJobsSummary, KEYS, VALUES, new, commitment_id__in=ids)
+    model, keys, positions = BY_COMMITMENT
+    summaries.rewrite(model, keys, VALUES, summaries.project(new, positions), commitment_id__in=ids)
+    model, keys, positions = PROVINCE
+    summaries.province_lock("commitments.province_verified_jobs")
+    summaries.apply_delta(
+        model, keys, VALUES, summaries.subtract(summaries.project(new, positions), summaries.project(old, positions))
+    )
+
+
+def is_every_commitment(commitments) -> bool:
+    """True when the queryset is every commitment, unfiltered: the province-wide table
+    then says what the per-commitment rows would sum to."""
+    query = commitments.query
+    return (
+        query.model is Commitment
+        and not query.where.children
+        and not query.is_sliced
+        and not query.combinator
+        and not query.distinct
+    )
+
+
+def _tables(fresh: dict[Key, list[int]]):
+    """(model, keys, the cells the rows say, the cells stored) for each of the three tables."""
+    yield VerifiedJobsSummary, KEYS, fresh, stored()
+    for model, keys, positions in (BY_COMMITMENT, PROVINCE):
+        yield model, keys, summaries.project(fresh, positions), summaries.stored_cells(model, keys, VALUES)
 
 
 def differences() -> list[str]:
-    """Each difference between the summary and the entries, in Persian; empty when equal."""
-    fresh, kept = recompute(), stored()
+    """Each difference between the summaries and the entries, in Persian; empty when equal."""
     problems = []
-    for key in sorted(set(fresh) | set(kept), key=lambda k: tuple(-1 if x is None else int(x) for x in k)):
-        want, have = fresh.get(key, [0, 0, 0]), kept.get(key, [0, 0, 0])
-        if want != have:
-            commitment, county, sector, month, baseline = key
-            year, m = divmod(month, 12)
-            problems.append(
-                f"شغل تأییدشده، تعهد {persian.format_number(commitment)}، شهرستان {_id(county)}، "
-                f"رسته {_id(sector)}، {persian.jalali_month_label(year, m + 1)}"
-                f"{' (شغل پایه)' if baseline else ''}: در جدول خلاصه "
-                f"{_triple(have)}، از گزارش‌ها {_triple(want)}"
-            )
+    for _model, keys, want_cells, have_cells in _tables(recompute()):
+        for key in sorted(set(want_cells) | set(have_cells), key=repr):
+            want, have = want_cells.get(key, [0, 0, 0]), have_cells.get(key, [0, 0, 0])
+            if want != have:
+                problems.append(
+                    f"{_label(dict(zip(keys, key, strict=True)))}: در جدول خلاصه {_triple(have)}، از گزارش‌ها {_triple(want)}"
+                )
     return problems
+
+
+def _label(key: dict) -> str:
+    parts = ["شغل تأییدشده"]
+    if "commitment_id" in key:
+        parts.append(f"تعهد {persian.format_number(key['commitment_id'])}")
+    else:
+        parts.append("کل استان")
+    if "county_id" in key:
+        parts.append(f"شهرستان {_id(key['county_id'])}")
+        parts.append(f"رسته {_id(key['sector_id'])}")
+    if "month" in key:
+        year, m = divmod(key["month"], 12)
+        parts.append(persian.jalali_month_label(year, m + 1))
+    text = "، ".join(parts)
+    return text + (" (شغل پایه)" if key["is_baseline"] else "")
 
 
 def _id(pk) -> str:
@@ -128,12 +151,13 @@ def _triple(v: list[int]) -> str:
 
 @transaction.atomic
 def repair() -> int:
-    """Rewrite the whole summary from the entries; the number of keys that differed."""
-    fresh, kept = recompute(), stored()
-    changed = sum(1 for key in set(fresh) | set(kept) if fresh.get(key) != kept.get(key))
-    if changed:
-        VerifiedJobsSummary.objects.all().delete()
-        _write(fresh)
+    """Rewrite whatever table differs from the entries; the number of cells that differed."""
+    changed = 0
+    for model, keys, want, have in _tables(recompute()):
+        differing = sum(1 for key in set(want) | set(have) if want.get(key) != have.get(key))
+        if differing:
+            changed += differing
+            summaries.rewrite(model, keys, VALUES, want)
     return changed
 
 

@@ -234,3 +234,32 @@ class CohortSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commitment_id}/{self.cohort}: {self.businesses}"
+
+
+class ProvinceStatusSummary(models.Model):
+    """BusinessStatusSummary summed over every commitment (pages that see them all read
+    it): county × sector × status × reason; kept with it, under one lock."""
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="+")
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20)
+    reason = models.CharField(max_length=20, blank=True)
+    counted = models.BooleanField()
+    businesses = models.IntegerField(default=0)
+    jobs = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.county_id}/{self.sector_id}/{self.status}: {self.businesses}"
+
+
+class ProvinceCohortSummary(models.Model):
+    """CohortSummary summed over every commitment: start month × status at 3, 6, 12 months."""
+
+    cohort = models.IntegerField()
+    status_3 = models.CharField(max_length=20, blank=True)
+    status_6 = models.CharField(max_length=20, blank=True)
+    status_12 = models.CharField(max_length=20, blank=True)
+    businesses = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.cohort}: {self.businesses}"

@@ -32,10 +32,18 @@ from django.db import transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
 from commitments.models import Commitment
-from core import persian
+from core import persian, summaries
 
 from .figures import WINDOW_MONTHS, add_jalali_months
-from .models import BusinessFigure, BusinessStatusSummary, CohortSummary, ContinuityCheck, HomeBusiness
+from .models import (
+    BusinessFigure,
+    BusinessStatusSummary,
+    CohortSummary,
+    ContinuityCheck,
+    HomeBusiness,
+    ProvinceCohortSummary,
+    ProvinceStatusSummary,
+)
 
 HORIZONS = (3, 6, 12)  # the months a status is stored for (BusinessFigure.status_N)
 _ID_CHUNK = 2000  # ids per `IN (...)`: SQLite allows ~32k parameters a statement
@@ -199,31 +207,47 @@ COHORT_KEY = ("commitment_id", "cohort", "status_3", "status_6", "status_12")
 
 
 class Sums:
-    """The two summaries' cells as the rows add up: {key: [businesses, jobs]}, {key: businesses}."""
+    """The summaries' cells as the rows add up: {key: [businesses, jobs]}, {key: [businesses]}."""
 
     def __init__(self):
         self.status: dict[tuple, list[int]] = {}
-        self.cohort: dict[tuple, int] = {}
+        self.cohort: dict[tuple, list[int]] = {}
 
     def add(self, row: Row, sign: int = 1) -> None:
         cell = self.status.setdefault(_status_key(row), [0, 0])
         cell[0] += sign
         cell[1] += sign * row.jobs
         if row.counted:
-            key = _cohort_key(row)
-            self.cohort[key] = self.cohort.get(key, 0) + sign
+            cell = self.cohort.setdefault(_cohort_key(row), [0])
+            cell[0] += sign
 
-    def commitments(self) -> set[int]:
-        return {k[0] for k in self.status} | {k[0] for k in self.cohort}
+    def tables(self):
+        """(model, key fields, value fields, cells) of each of the four tables."""
+        yield BusinessStatusSummary, STATUS_KEY, STATUS_VALUES, self.status
+        yield CohortSummary, COHORT_KEY, COHORT_VALUES, self.cohort
+        yield (
+            PROVINCE_STATUS_KEY[0],
+            PROVINCE_STATUS_KEY[1],
+            STATUS_VALUES,
+            summaries.project(self.status, PROVINCE_STATUS_KEY[2]),
+        )
+        yield (
+            PROVINCE_COHORT_KEY[0],
+            PROVINCE_COHORT_KEY[1],
+            COHORT_VALUES,
+            summaries.project(self.cohort, PROVINCE_COHORT_KEY[2]),
+        )
 
 
-def stored_sums() -> Sums:
-    sums = Sums()
-    for *key, n, jobs in BusinessStatusSummary.objects.values_list(*STATUS_KEY, "businesses", "jobs").iterator():
-        sums.status[tuple(key)] = [n, jobs]
-    for *key, n in CohortSummary.objects.values_list(*COHORT_KEY, "businesses").iterator():
-        sums.cohort[tuple(key)] = n
-    return sums
+STATUS_VALUES = ("businesses", "jobs")
+COHORT_VALUES = ("businesses",)
+# The province-wide tables: their model, key fields, and the positions of the full key they keep.
+PROVINCE_STATUS_KEY = (
+    ProvinceStatusSummary,
+    ("county_id", "sector_id", "status", "reason", "counted"),
+    (1, 2, 3, 4, 5),
+)
+PROVINCE_COHORT_KEY = (ProvinceCohortSummary, ("cohort", "status_3", "status_6", "status_12"), (1, 2, 3, 4))
 
 
 def _lock_commitments(ids: Iterable[int]) -> None:
@@ -233,46 +257,17 @@ def _lock_commitments(ids: Iterable[int]) -> None:
 
 
 def _apply(delta: Sums) -> None:
-    """Move the summaries by `delta`; the commitments it touches must be locked."""
-    status = {k: v for k, v in delta.status.items() if v[0] or v[1]}
-    cohort = {k: v for k, v in delta.cohort.items() if v}
-    commitments = {k[0] for k in status} | {k[0] for k in cohort}
-    if not commitments:
-        return
-    for model, fields, changes in (
-        (BusinessStatusSummary, STATUS_KEY, status),
-        (CohortSummary, COHORT_KEY, cohort),
-    ):
-        if not changes:
+    """Move the summaries by `delta`; the commitments it touches must be locked (the
+    province-wide tables are locked here, after them, always in that order)."""
+    locked = False
+    for model, keys, values, cells in delta.tables():
+        cells = {k: v for k, v in cells.items() if any(v)}
+        if not cells:
             continue
-        wanted = sorted({k[0] for k in changes})
-        existing = {}
-        for start in range(0, len(wanted), _ID_CHUNK):
-            for r in model.objects.filter(commitment_id__in=wanted[start : start + _ID_CHUNK]):
-                existing[tuple(getattr(r, f) for f in fields)] = r
-        updated, created, emptied = [], [], []
-        for key, change in changes.items():
-            row = existing.get(key)
-            if row is None:
-                row = model(**dict(zip(fields, key, strict=True)))
-                row.businesses, row.jobs = 0, 0
-                created.append(row)
-            elif row not in updated:
-                updated.append(row)
-            if model is BusinessStatusSummary:
-                row.businesses += change[0]
-                row.jobs += change[1]
-            else:
-                row.businesses += change
-        for row in list(updated):
-            if row.businesses == 0 and not getattr(row, "jobs", 0):
-                emptied.append(row.pk)
-                updated.remove(row)
-        names = ["businesses", "jobs"] if model is BusinessStatusSummary else ["businesses"]
-        model.objects.bulk_update(updated, names, batch_size=1000)
-        model.objects.bulk_create([r for r in created if r.businesses or getattr(r, "jobs", 0)], batch_size=1000)
-        for start in range(0, len(emptied), _ID_CHUNK):
-            model.objects.filter(pk__in=emptied[start : start + _ID_CHUNK]).delete()
+        if model in (ProvinceStatusSummary, ProvinceCohortSummary) and not locked:
+            summaries.province_lock("registry.province_summaries")
+            locked = True
+        summaries.apply_delta(model, keys, values, cells)
 
 
 @transaction.atomic
@@ -350,47 +345,46 @@ def _figure(row: Row) -> BusinessFigure:
 # ---------------------------------------------------------------- check and repair
 
 
-def _label_status(key: tuple) -> str:
-    commitment, county, sector, status, reason, counted = key
-    label = dict(HomeBusiness.Status.choices).get(status, status)
-    text = (
-        f"کسب‌وکارها، تعهد {persian.format_number(commitment)}، شهرستان {persian.format_number(county)}، "
-        f"رسته {persian.format_number(sector)}، «{label}»"
-    )
-    if reason:
-        text += f" با دلیل «{dict(ContinuityCheck.Reason.choices).get(reason, reason)}»"
-    return text + ("" if counted else " (تکراری)")
-
-
-def _label_cohort(key: tuple) -> str:
-    commitment, cohort, *statuses = key
-    year, month = divmod(cohort, 12)
+def _label(model, key: dict) -> str:
     names = dict(HomeBusiness.Status.choices)
-    at = "، ".join(
-        f"{persian.format_number(n)} ماه: {names.get(s, 'بی‌پایش') if s else 'بی‌پایش'}"
-        for n, s in zip(HORIZONS, statuses, strict=True)
-    )
-    return f"بقا، تعهد {persian.format_number(commitment)}، شروع {persian.jalali_month_label(year, month + 1)} ({at})"
+    parts = ["بقا" if "cohort" in key else "کسب‌وکارها"]
+    parts.append(f"تعهد {persian.format_number(key['commitment_id'])}" if "commitment_id" in key else "کل استان")
+    if "county_id" in key:
+        parts += [
+            f"شهرستان {persian.format_number(key['county_id'])}",
+            f"رسته {persian.format_number(key['sector_id'])}",
+        ]
+    if "status" in key:
+        text = f"«{names.get(key['status'], key['status'])}»"
+        if key["reason"]:
+            text += f" با دلیل «{dict(ContinuityCheck.Reason.choices).get(key['reason'], key['reason'])}»"
+        parts.append(text + ("" if key["counted"] else " (تکراری)"))
+    if "cohort" in key:
+        year, month = divmod(key["cohort"], 12)
+        parts.append(f"شروع {persian.jalali_month_label(year, month + 1)}")
+        parts.append(
+            "، ".join(f"{persian.format_number(n)} ماه: {names.get(key[f'status_{n}']) or 'بی‌پایش'}" for n in HORIZONS)
+        )
+    return "، ".join(parts)
 
 
-def _compare(fresh: Sums, kept: Sums) -> list[str]:
+def _compare(fresh: Sums) -> list[str]:
     problems = []
-    for key in sorted(set(fresh.status) | set(kept.status), key=repr):
-        want, have = fresh.status.get(key, [0, 0]), kept.status.get(key, [0, 0])
-        if want != have:
-            problems.append(
-                f"{_label_status(key)}: در جدول خلاصه {persian.format_number(have[0])} کسب‌وکار و "
-                f"{persian.format_number(have[1])} شغل، از ردیف‌ها {persian.format_number(want[0])} کسب‌وکار و "
-                f"{persian.format_number(want[1])} شغل"
-            )
-    for key in sorted(set(fresh.cohort) | set(kept.cohort), key=repr):
-        want, have = fresh.cohort.get(key, 0), kept.cohort.get(key, 0)
-        if want != have:
-            problems.append(
-                f"{_label_cohort(key)}: در جدول خلاصه {persian.format_number(have)}، "
-                f"از ردیف‌ها {persian.format_number(want)} کسب‌وکار"
-            )
+    for model, keys, values, cells in fresh.tables():
+        kept = summaries.stored_cells(model, keys, values)
+        for key in sorted(set(cells) | set(kept), key=repr):
+            want, have = cells.get(key, [0] * len(values)), kept.get(key, [0] * len(values))
+            if want != have:
+                problems.append(
+                    f"{_label(model, dict(zip(keys, key, strict=True)))}: در جدول خلاصه "
+                    f"{_amount(have)}، از ردیف‌ها {_amount(want)}"
+                )
     return problems
+
+
+def _amount(values: list[int]) -> str:
+    text = f"{persian.format_number(values[0])} کسب‌وکار"
+    return text + (f" و {persian.format_number(values[1])} شغل" if len(values) > 1 else "")
 
 
 class _Walk:
@@ -449,7 +443,7 @@ class _Walk:
 def differences() -> list[str]:
     """Each difference between the registry's summaries and the businesses and checks, in Persian."""
     walk = _Walk(mend=False).run()
-    problems = _compare(walk.fresh, stored_sums())
+    problems = _compare(walk.fresh)
     for kind, what in (("missing", "ندارد"), ("wrong", "نادرست است")):
         if walk.counts[kind]:
             problems.append(
@@ -468,25 +462,12 @@ def differences() -> list[str]:
 def repair() -> int:
     """Rewrite whatever differs from the businesses and checks; the number of rows and cells mended."""
     walk = _Walk(mend=True).run()
-    fresh, kept = walk.fresh, stored_sums()
     mended = sum(walk.counts.values())
-    if fresh.status != kept.status:
-        mended += sum(1 for k in set(fresh.status) | set(kept.status) if fresh.status.get(k) != kept.status.get(k))
-        BusinessStatusSummary.objects.all().delete()
-        BusinessStatusSummary.objects.bulk_create(
-            [
-                BusinessStatusSummary(**dict(zip(STATUS_KEY, k, strict=True)), businesses=v[0], jobs=v[1])
-                for k, v in fresh.status.items()
-            ],
-            batch_size=5000,
-        )
-    if fresh.cohort != kept.cohort:
-        mended += sum(1 for k in set(fresh.cohort) | set(kept.cohort) if fresh.cohort.get(k) != kept.cohort.get(k))
-        CohortSummary.objects.all().delete()
-        CohortSummary.objects.bulk_create(
-            [CohortSummary(**dict(zip(COHORT_KEY, k, strict=True)), businesses=v) for k, v in fresh.cohort.items()],
-            batch_size=5000,
-        )
+    for model, keys, values, cells in walk.fresh.tables():
+        kept = summaries.stored_cells(model, keys, values)
+        if cells != kept:
+            mended += sum(1 for k in set(cells) | set(kept) if cells.get(k) != kept.get(k))
+            summaries.rewrite(model, keys, values, cells)
     return mended
 
 

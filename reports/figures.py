@@ -12,8 +12,8 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from commitments.figures import jalali_month_spans, ladder
-from commitments.models import Commitment, VerifiedJobsSummary
-from commitments.summaries import month_number
+from commitments.models import Commitment, CommitmentVerifiedJobs, ProvinceVerifiedJobs, VerifiedJobsSummary
+from commitments.summaries import is_every_commitment, month_number
 from core import persian
 from registry.figures import business_status_counts, still_active_jobs
 from registry.models import HomeBusiness
@@ -41,8 +41,10 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
 
     # Verified entries are read from their summary (commitments.summaries: by
     # commitment × county × sector × Jalali month, kept with every verification).
+    everything = county is None and is_every_commitment(commitments)
+    by_commitment = VerifiedJobsSummary if county is not None else CommitmentVerifiedJobs
     verified_rows = (
-        VerifiedJobsSummary.objects.filter(commitment_id__in=ids, **place)
+        by_commitment.objects.filter(commitment_id__in=ids, **place)
         .values("commitment_id")
         .annotate(
             # The shape commitments.figures.ladder reads: all verified jobs and the
@@ -68,8 +70,15 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
         f"m{i}": Coalesce(Sum("jobs", filter=Q(month=month_number(year, month))), 0)
         for i, (year, month, _, _) in enumerate(spans)
     }
+    # Every commitment seen (an official's dashboard): the province-wide sums, a few
+    # thousand rows, instead of summing every commitment's.
     places = (
-        VerifiedJobsSummary.objects.filter(is_baseline=False, commitment_id__in=ids, **place)
+        ProvinceVerifiedJobs.objects.all()
+        if everything
+        else VerifiedJobsSummary.objects.filter(commitment_id__in=ids, **place)
+    )
+    places = (
+        places.filter(is_baseline=False)
         .values("county__name", "sector__name")
         .annotate(**month_sums, place_jobs=Sum("jobs"), place_credit=Sum("credit"))
         .order_by()

@@ -21,6 +21,7 @@ from registry import imports
 from registry import services as registry_services
 from registry import summaries as registry_summaries
 from registry.models import BusinessStatusSummary, ContinuityCheck, HomeBusiness
+from registry.selectors import businesses_visible_to
 from reports import figures as report_figures
 from tests import factories as f
 
@@ -281,6 +282,8 @@ def test_random_writes_through_every_path_keep_the_summaries_equal_to_the_rows(w
     # over the whole registry and over one commitment or one county
     scopes = [
         HomeBusiness.objects.all(),
+        businesses_visible_to(w.official),  # every commitment: the province-wide tables
+        businesses_visible_to(w.staff).filter(county=w.counties[0]),
         HomeBusiness.objects.filter(commitment=w.commitments[0]),
         HomeBusiness.objects.filter(county=w.counties[1]),
         HomeBusiness.objects.filter(commitment__in=w.commitments[1:], sector=w.sectors[0]),
@@ -298,9 +301,14 @@ def test_dashboard_figures_from_the_summary_equal_the_entries(world, commitment,
     w = world(7)
     for _ in range(12):
         w.enter_and_review()
+    # every commitment (the province-wide table) and a part of them (the per-commitment rows)
+    everything = report_figures.dashboard_figures(commitment.__class__.objects.all(), TODAY)
     numbers = report_figures.dashboard_figures(
         commitment.__class__.objects.filter(pk__in=[commitment.pk, other_commitment.pk]), TODAY
     )
+    assert {k: everything[k] for k in ("new_jobs", "by_county", "by_sector", "months", "by_org")} == {
+        k: numbers[k] for k in ("new_jobs", "by_county", "by_sector", "months", "by_org")
+    }
     verified = ProgressEntry.objects.filter(status="verified", is_baseline=False)
     assert numbers["new_jobs"] == sum(e.jobs_created for e in verified)
     by_county = {}
