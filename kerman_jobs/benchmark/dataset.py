@@ -120,8 +120,14 @@ def wipe() -> None:
             "(SELECT id FROM registry_homebusiness WHERE reference_code LIKE 'BN-%%')"
         )
         cur.execute("DELETE FROM registry_homebusiness WHERE reference_code LIKE 'BN-%%'")
+        # In SQL too: deleting through the ORM would rewrite the summaries once per
+        # entry; build() fills them from the rows afterwards.
+        cur.execute(
+            "DELETE FROM commitments_progressentry WHERE commitment_id IN "
+            "(SELECT id FROM commitments_commitment WHERE title LIKE %s)",
+            [BENCH_PREFIX + "%"],
+        )
     bench = Commitment.objects.filter(title__startswith=BENCH_PREFIX)
-    ProgressEntry.objects.filter(commitment__in=bench).delete()
     Commitment.objects.filter(title__startswith=BENCH_PREFIX, parent__isnull=False).delete()
     bench.delete()
 
