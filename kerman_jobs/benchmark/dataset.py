@@ -110,7 +110,9 @@ def fill_summaries(log=print) -> None:
     commitment_summaries.repair()
     registry_summaries.repair()
     with connection.cursor() as cur:
-        cur.execute("ANALYZE")
+        # VACUUM too: freshly inserted rows are not yet all-visible, so the counts the
+        # pages make (the review badge) could not use an index-only scan until autovacuum.
+        cur.execute("VACUUM ANALYZE")
 
 
 def wipe() -> None:
