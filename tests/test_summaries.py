@@ -347,3 +347,24 @@ def test_check_summaries_reports_a_difference_in_persian_and_repair_mends_it(wor
     assert "اصلاح شد" in capsys.readouterr().out
     assert_summaries_equal_recomputation()
     call_command("check_summaries")
+
+
+def test_a_condition_the_summaries_cannot_say_is_counted_from_the_rows(world):
+    w = world(5)
+    for _ in range(8):
+        w.create_business()
+        w.check_business()
+    some = HomeBusiness.objects.filter(reference_code__icontains="RND-1")
+    later = HomeBusiness.objects.filter(started_on__gte=datetime.date(2024, 6, 1))
+
+    # a code search or a start-date range: no summary table says it, the rows do
+    assert rs.summary_rows(some, BusinessStatusSummary) is None
+    assert rs.summary_rows(later, BusinessStatusSummary) is None
+    for qs in (some, later):
+        expected = {}
+        for b in rs.counted(qs):
+            cell = expected.setdefault(b.status, {"count": 0, "jobs": 0})
+            cell["count"] += 1
+            cell["jobs"] += b.jobs
+        assert rs.business_status_counts(qs) == expected
+        assert rs.business_count(qs) == qs.count()
