@@ -112,7 +112,8 @@ def fill_summaries(log=print) -> None:
     with connection.cursor() as cur:
         # VACUUM too: freshly inserted rows are not yet all-visible, so the counts the
         # pages make (the review badge) could not use an index-only scan until autovacuum.
-        cur.execute("VACUUM ANALYZE")
+        # (VACUUM cannot run inside a transaction: ANALYZE alone there.)
+        cur.execute("VACUUM ANALYZE" if connection.get_autocommit() else "ANALYZE")
 
 
 def wipe() -> None:
