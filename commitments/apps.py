@@ -13,3 +13,7 @@ class CommitmentsConfig(AppConfig):
 
         # Who reports on what decides what staff see, so the reporters table counts too.
         figure_cache.watch(Commitment, Milestone, ProgressEntry, m2m=[Commitment.reporters.through])
+
+        from . import summaries
+
+        summaries.watch()

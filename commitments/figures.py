@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 
 from core import persian
 
-from .models import Commitment, ProgressEntry
+from .models import Commitment, CommitmentVerifiedJobs, ProgressEntry
 
 VERIFIED = ProgressEntry.Status.VERIFIED
 SUBMITTED = ProgressEntry.Status.SUBMITTED
@@ -116,16 +116,21 @@ def forecast(*, target, realised, started, due, today=None) -> dict:
 def _verified_jobs_by_commitment(commitment_ids) -> dict[int, dict]:
     # The same shape reports/figures.py builds for the dashboard: all verified jobs, and
     # the baseline among them, which ladder() takes out of realised.
+    # Read from the summary (commitments.summaries keeps it with every verification).
     rows = (
-        ProgressEntry.objects.filter(status=VERIFIED, commitment_id__in=commitment_ids)
+        CommitmentVerifiedJobs.objects.filter(commitment_id__in=commitment_ids)
         .values("commitment_id")
         .annotate(
-            jobs=Sum("jobs_created"),
-            credit=Sum("credit_paid"),
-            baseline=Coalesce(Sum("jobs_created", filter=Q(is_baseline=True)), 0),
+            all_jobs=Sum("jobs"),
+            all_credit=Sum("credit"),
+            baseline_jobs=Coalesce(Sum("jobs", filter=Q(is_baseline=True)), 0),
         )
+        .order_by()
     )
-    return {r["commitment_id"]: r for r in rows}
+    return {
+        r["commitment_id"]: {"jobs": r["all_jobs"], "credit": r["all_credit"], "baseline": r["baseline_jobs"]}
+        for r in rows
+    }
 
 
 def commitment_figures(commitments: QuerySet[Commitment]) -> list[CommitmentFigures]:

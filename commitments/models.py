@@ -238,3 +238,58 @@ class ProgressEntry(models.Model):
         from core.persian import format_jalali, format_number
 
         return f"{format_number(self.jobs_created)} شغل تا {format_jalali(self.period_end)} — {self.commitment}"
+
+
+class VerifiedJobsSummary(models.Model):
+    """Verified jobs and credit by commitment × county × sector × Jalali month of
+    `period_end` (year × 12 + month − 1), the baseline apart. Kept current by
+    commitments.summaries in the same transaction as every change to an entry;
+    `check_summaries` recomputes it from the entries."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="+")
+    county = models.ForeignKey(County, on_delete=models.CASCADE, null=True, related_name="+")
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, null=True, related_name="+")
+    month = models.IntegerField()
+    is_baseline = models.BooleanField()
+    entries = models.IntegerField(default=0)
+    jobs = models.BigIntegerField(default=0)
+    credit = models.BigIntegerField(default=0)
+
+    class Meta:
+        # Rewritten a commitment at a time (commitments.summaries), under that commitment's lock.
+        indexes = [models.Index(fields=["commitment", "month"], name="vjs_commitment_month")]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id}/{self.county_id}/{self.sector_id}/{self.month}: {self.jobs}"
+
+
+class CommitmentVerifiedJobs(models.Model):
+    """VerifiedJobsSummary summed per commitment (the ladders read it): kept with it."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="+")
+    is_baseline = models.BooleanField()
+    entries = models.IntegerField(default=0)
+    jobs = models.BigIntegerField(default=0)
+    credit = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["commitment", "is_baseline"], name="commitment_jobs_key")]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id}: {self.jobs}"
+
+
+class ProvinceVerifiedJobs(models.Model):
+    """VerifiedJobsSummary summed over every commitment (a dashboard that sees them all
+    reads it): county × sector × Jalali month; kept with it, under one lock."""
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, null=True, related_name="+")
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, null=True, related_name="+")
+    month = models.IntegerField()
+    is_baseline = models.BooleanField()
+    entries = models.IntegerField(default=0)
+    jobs = models.BigIntegerField(default=0)
+    credit = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.county_id}/{self.sector_id}/{self.month}: {self.jobs}"

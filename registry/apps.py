@@ -14,4 +14,6 @@ class RegistryConfig(AppConfig):
         figure_cache.watch(HomeBusiness, ContinuityCheck)
         # Registers the Celery task in every process, not only the worker (which
         # autodiscovers it): registry.jobs sends it by name.
-        from . import tasks  # noqa: F401
+        from . import summaries, tasks  # noqa: F401
+
+        summaries.watch()

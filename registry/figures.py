@@ -21,6 +21,8 @@ database as CASE ranges.
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 from collections.abc import Iterable
 
 import jdatetime
@@ -43,11 +45,24 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Col
 from django.db.models.functions import Coalesce, Least
+from django.db.models.lookups import Lookup
+from django.db.models.sql.query import Query as SqlQuery
+from django.db.models.sql.where import AND
 
+from commitments.models import Commitment
 from core import glossary, persian
 
-from .models import ContinuityCheck, HomeBusiness
+from .models import (
+    BusinessFigure,
+    BusinessStatusSummary,
+    CohortSummary,
+    ContinuityCheck,
+    HomeBusiness,
+    ProvinceCohortSummary,
+    ProvinceStatusSummary,
+)
 from .selectors import counted
 
 UNCHECKED = HomeBusiness.Status.UNCHECKED
@@ -72,12 +87,93 @@ _BREAKDOWN_KEYS = {
 }
 
 
+# ---------------------------------------------------------------- reading the summaries
+#
+# The figures read registry.summaries' tables (kept current with every write) instead
+# of the businesses and checks, when the caller's queryset says only what the table
+# can: which commitments, counties, sectors (and, for some tables, statuses or start
+# dates) — the scope of a reader and the list's filters. Anything else (a code search)
+# is computed from the businesses as before. Both give the same answer
+# (tests/test_summaries.py).
+
+_SCOPE_FIELDS = {"commitment", "county", "sector"}
+
+
+def summary_rows(
+    businesses: QuerySet[HomeBusiness], model, fields=frozenset(_SCOPE_FIELDS), province=None
+) -> QuerySet | None:
+    """`model`'s rows under the same conditions as `businesses`, or None when its
+    conditions are not only AND-ed lookups on `fields` of the business itself.
+
+    With `province` (the same table summed over every commitment, without a commitment
+    column): when the only condition on the commitment is "among every commitment" (an
+    official's scope), that table's rows instead, a few thousand rather than a few
+    hundred thousand at province scale."""
+    query = businesses.query
+    if query.combinator or query.is_sliced or query.distinct or query.where.negated:
+        return None
+    if query.where.connector != AND and len(query.where.children) > 1:
+        return None
+    base = query.base_table
+    lookups = []
+    for child in query.where.children:
+        lhs = getattr(child, "lhs", None)
+        if (
+            not isinstance(child, Lookup)
+            or not isinstance(lhs, Col)
+            or lhs.alias != base
+            or lhs.target.model is not HomeBusiness
+            or lhs.target.name not in fields
+        ):
+            return None
+        lookups.append(child)
+    if province is not None:
+        on_commitment = [c for c in lookups if c.lhs.target.name == "commitment"]
+        if all(_every_commitment(c) for c in on_commitment):
+            model = province
+            lookups = [c for c in lookups if c not in on_commitment]
+    rows = model.objects.all()
+    alias = rows.query.get_initial_alias()
+    for child in lookups:
+        lhs = child.lhs
+        field = model._meta.get_field(lhs.target.name)
+        # The same column on the summary, typed as the original lookup typed it.
+        output = field if lhs.output_field is lhs.target else lhs.output_field
+        rows.query.where.add(type(child)(Col(alias, field, output), child.rhs), AND)
+    return rows
+
+
+def _every_commitment(lookup) -> bool:
+    """`commitment IN (every commitment)`: what an official's scope says."""
+    rhs = lookup.rhs
+    return (
+        lookup.lookup_name == "in"
+        and isinstance(rhs, SqlQuery)
+        and rhs.model is Commitment
+        and not rhs.where.children
+        and not rhs.is_sliced
+        and not rhs.combinator
+    )
+
+
 def business_status_counts(businesses: QuerySet[HomeBusiness]) -> dict[str, dict[str, int]]:
     """{status: {"count", "jobs"}} for the statuses present, «unchecked» included (a
     business no check has reached is never counted active). One query."""
+    summary = summary_rows(businesses, BusinessStatusSummary, _SCOPE_FIELDS | {"status"}, ProvinceStatusSummary)
+    if summary is not None:
+        rows = summary.filter(counted=True).values("status").annotate(n=Sum("businesses"), jobs=Sum("jobs"))
+        return {r["status"]: {"count": r["n"], "jobs": r["jobs"] or 0} for r in rows if r["n"]}
     businesses = counted(businesses)  # each owner once
     rows = businesses.values("status").annotate(n=Count("id"), jobs=Sum("jobs"))
     return {r["status"]: {"count": r["n"], "jobs": r["jobs"] or 0} for r in rows}
+
+
+def business_count(businesses: QuerySet[HomeBusiness]) -> int:
+    """How many businesses the queryset lists, «تکراری» ones included (the list's count)."""
+    summary = summary_rows(businesses, BusinessStatusSummary, _SCOPE_FIELDS | {"status"}, ProvinceStatusSummary)
+    if summary is not None:
+        return summary.aggregate(n=Coalesce(Sum("businesses"), 0))["n"]
+    return businesses.count()
 
 
 def still_active_jobs(counts: dict[str, dict[str, int]]) -> int:
@@ -102,8 +198,27 @@ def pathology_breakdown(businesses: QuerySet[HomeBusiness], by: str) -> list[dic
         key, label = _BREAKDOWN_KEYS[by]
     except KeyError:
         raise ValueError(f"by must be one of {sorted(_BREAKDOWN_KEYS)}, not {by!r}") from None
-    businesses = counted(businesses)  # each owner once
     is_active = Q(status=ACTIVE)
+    province = None if by == "commitment" else ProvinceStatusSummary
+    summary = summary_rows(businesses, BusinessStatusSummary, _SCOPE_FIELDS | {"status"}, province)
+    if summary is not None:
+        rows = (
+            summary.filter(counted=True)
+            .values(key, label)
+            .annotate(
+                active=Coalesce(Sum("businesses", filter=is_active), 0),
+                semi_closed=Coalesce(Sum("businesses", filter=Q(status=SEMI_CLOSED)), 0),
+                inactive=Coalesce(Sum("businesses", filter=Q(status=INACTIVE)), 0),
+                unchecked=Coalesce(Sum("businesses", filter=Q(status=UNCHECKED)), 0),
+                total=Sum("businesses"),
+                jobs_active=Coalesce(Sum("jobs", filter=is_active), 0),
+                jobs_total=Coalesce(Sum("jobs"), 0),
+            )
+            .filter(total__gt=0)
+            .order_by("-total", label, key)
+        )
+        return [_breakdown_row(row, label) for row in rows]
+    businesses = counted(businesses)  # each owner once
     rows = (
         businesses.order_by()
         .values(key, label)
@@ -118,20 +233,21 @@ def pathology_breakdown(businesses: QuerySet[HomeBusiness], by: str) -> list[dic
         )
         .order_by("-total", label, key)
     )
-    return [
-        {
-            "label": row[label] or UNKNOWN_LABEL,
-            "active": row["active"],
-            "semi_closed": row["semi_closed"],
-            "inactive": row["inactive"],
-            "unchecked": row["unchecked"],
-            "checked": row["total"] - row["unchecked"],
-            "total": row["total"],
-            "jobs_active": row["jobs_active"],
-            "jobs_total": row["jobs_total"],
-        }
-        for row in rows
-    ]
+    return [_breakdown_row(row, label) for row in rows]
+
+
+def _breakdown_row(row: dict, label: str) -> dict:
+    return {
+        "label": row[label] or UNKNOWN_LABEL,
+        "active": row["active"],
+        "semi_closed": row["semi_closed"],
+        "inactive": row["inactive"],
+        "unchecked": row["unchecked"],
+        "checked": row["total"] - row["unchecked"],
+        "total": row["total"],
+        "jobs_active": row["jobs_active"],
+        "jobs_total": row["jobs_total"],
+    }
 
 
 def reason_counts(businesses: QuerySet[HomeBusiness]) -> list[dict]:
@@ -144,6 +260,18 @@ def reason_counts(businesses: QuerySet[HomeBusiness]) -> list[dict]:
     label «نامشخص» when a non-active business has no check (only possible for data
     entered outside the services). One query.
     """
+    summary = summary_rows(businesses, BusinessStatusSummary, _SCOPE_FIELDS | {"status"}, ProvinceStatusSummary)
+    if summary is not None:
+        rows = (
+            summary.filter(counted=True, status__in=[SEMI_CLOSED, INACTIVE])
+            .values(latest_reason=F("reason"))
+            .annotate(
+                semi_closed=Coalesce(Sum("businesses", filter=Q(status=SEMI_CLOSED)), 0),
+                inactive=Coalesce(Sum("businesses", filter=Q(status=INACTIVE)), 0),
+            )
+            .order_by()
+        )
+        return _reason_rows({row["latest_reason"]: row for row in rows})
     businesses = counted(businesses)  # each owner once
     latest_reason = (
         ContinuityCheck.objects.filter(business=OuterRef("pk")).order_by("-checked_on", "-id").values("reason")[:1]
@@ -158,7 +286,10 @@ def reason_counts(businesses: QuerySet[HomeBusiness]) -> list[dict]:
             inactive=Count("id", filter=Q(status=INACTIVE)),
         )
     )
-    found = {row["latest_reason"]: row for row in rows}
+    return _reason_rows({row["latest_reason"]: row for row in rows})
+
+
+def _reason_rows(found: dict[str, dict]) -> list[dict]:
     result = []
     for code, label in ContinuityCheck.Reason.choices:
         row = found.get(code, {"semi_closed": 0, "inactive": 0})
@@ -403,9 +534,12 @@ def cohort_survival(
     of businesses, per-day horizons and checks; other databases: correlated
     subqueries on ContinuityCheck's index on business, -checked_on, -id).
     """
-    businesses = counted(businesses)  # each owner once, on both paths below
     months = tuple(months)
     today = today or persian.local_today()
+    summarised = _survival_from_summaries(businesses, months, today)
+    if summarised is not None:
+        return summarised
+    businesses = counted(businesses)  # each owner once, on both paths below
     cohorts = _cohorts(businesses)
     if not cohorts:
         return []
@@ -413,6 +547,14 @@ def cohort_survival(
         groups = _survival_groups_postgresql(businesses, cohorts, months, today)
     else:
         groups = _survival_groups_portable(businesses, cohorts, months, today)
+    return _survival_rows(cohorts, groups, months)
+
+
+def _survival_rows(cohorts, groups, months, pending_at=None) -> list[dict]:
+    """The rows from (cohort index, status at each horizon, businesses) groups. With
+    `pending_at` ({N: cohort indexes whose N-month day is still to come for every
+    business}), statuses at N in those cohorts are not counted."""
+    pending_at = pending_at or {}
 
     rows = [
         {
@@ -429,6 +571,8 @@ def cohort_survival(
         row["started"] += count
         for n, status in zip(months, statuses, strict=True):
             cell = row["survival"][n]
+            if cohort in pending_at.get(n, ()):
+                continue
             if status == _NO_CHECK:
                 cell["unknown"] += count
             elif status != _PENDING:
@@ -437,6 +581,68 @@ def cohort_survival(
                     cell["active"] += count
     for row in rows:
         for cell in row["survival"].values():
+            cell["share"] = cell["active"] / cell["eligible"] if cell["eligible"] else None
+    return rows
+
+
+def _survival_from_summaries(businesses, months, today) -> list[dict] | None:
+    """cohort_survival from the summaries (registry.summaries), or None when the
+    businesses' conditions are more than the summaries can say.
+
+    The stored status at N (BusinessFigure.status_N, CohortSummary) is the first check
+    in the window, whatever day it is; whether the N-month day has come is decided here
+    from `today`: a cohort month all of whose starts are past `_latest_start_reaching`
+    is pending, one all before it is reached, and in the one month that straddles it
+    the businesses started after it are read from BusinessFigure and taken out.
+    """
+    if not set(months) <= {3, 6, 12}:
+        return None
+    source = summary_rows(businesses, CohortSummary, frozenset({"commitment"}), ProvinceCohortSummary)
+    per_business = summary_rows(businesses, BusinessFigure, _SCOPE_FIELDS | {"started_on"})
+    if per_business is None:
+        return None
+    per_business = per_business.filter(counted=True)
+    statuses = [f"status_{n}" for n in months]
+    if source is not None:
+        found = list(source.values("cohort", *statuses).annotate(n=Sum("businesses")).filter(n__gt=0).order_by())
+    else:
+        found = list(per_business.values("cohort", *statuses).annotate(n=Count("business_id")).order_by())
+    if not found:
+        return []
+    first, last = min(g["cohort"] for g in found), max(g["cohort"] for g in found)
+    cohorts = []
+    for number in range(first, last + 1):
+        year, month = divmod(number, 12)
+        cohorts.append((year, month + 1, *persian.jalali_month_range(year, month + 1)))
+
+    pending_at: dict[int, set[int]] = {}
+    straddling: dict[int, tuple[int, datetime.date, datetime.date]] = {}
+    for n in months:
+        reach = _latest_start_reaching(n, today)
+        pending_at[n] = {i for i, (_, _, start, _) in enumerate(cohorts) if start > reach}
+        for i, (_, _, start, end) in enumerate(cohorts):
+            if start <= reach < end:
+                straddling[n] = (i, reach, end)
+    groups = [(g["cohort"] - first, tuple(_NO_CHECK if g[s] == "" else g[s] for s in statuses), g["n"]) for g in found]
+    rows = _survival_rows(cohorts, groups, months, pending_at)
+    if straddling:
+        # Started after the last start whose N-month day has come: not counted at N. One
+        # query for every N, over the few weeks of starts concerned.
+        windows = {n: Q(started_on__gt=reach, started_on__lte=end) for n, (_, reach, end) in straddling.items()}
+        codes = {"none": "", ACTIVE: ACTIVE, SEMI_CLOSED: SEMI_CLOSED, INACTIVE: INACTIVE}
+        late = per_business.filter(functools.reduce(operator.or_, windows.values())).aggregate(
+            **{
+                f"n{n}_{name}": Count("business_id", filter=window & Q(**{f"status_{n}": code}))
+                for n, window in windows.items()
+                for name, code in codes.items()
+            }
+        )
+        for n, (i, _, _) in straddling.items():
+            cell = rows[i]["survival"][n]
+            cell["unknown"] -= late[f"n{n}_none"]
+            for name in (ACTIVE, SEMI_CLOSED, INACTIVE):
+                cell["eligible"] -= late[f"n{n}_{name}"]
+            cell["active"] -= late[f"n{n}_{ACTIVE}"]
             cell["share"] = cell["active"] / cell["eligible"] if cell["eligible"] else None
     return rows
 

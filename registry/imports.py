@@ -33,7 +33,7 @@ from commitments.services import require_open_for_reports
 from core import figure_cache, national_code, persian
 from programs.models import County, Sector
 
-from . import import_files
+from . import import_files, summaries
 from .import_files import FileProblem, RowLimits, read_rows, too_many_errors
 from .models import HomeBusiness
 from .selectors import owner_registrations
@@ -447,6 +447,20 @@ def _also_registered(registrations: list[tuple]) -> str:
 # ---------------------------------------------------------------- writing
 
 
+def _created_ids(businesses: list[HomeBusiness]) -> list[int]:
+    """The ids bulk_create gave (PostgreSQL and SQLite ≥ 3.35 return them), else looked up by code."""
+    ids = [b.pk for b in businesses if b.pk is not None]
+    if len(ids) == len(businesses):
+        return ids
+    codes = [b.reference_code for b in businesses]
+    found = []
+    for start in range(0, len(codes), 2000):
+        found += HomeBusiness.objects.filter(reference_code__in=codes[start : start + 2000]).values_list(
+            "pk", flat=True
+        )
+    return found
+
+
 def import_businesses(*, actor, upload, filename: str = "", progress: Progress | None = None) -> ImportResult:
     """Check the whole file; write every row in one transaction only if all are valid.
     An exception raised by progress (a cancel) leaves nothing written."""
@@ -507,7 +521,9 @@ def _write_checked(
                     default_user=actor,
                     default_change_reason=reason,
                 )
-            # bulk_create sends no post_save: mark cached figures stale ourselves.
+            # bulk_create sends no post_save: mark cached figures stale ourselves, and
+            # bring the summaries up to date in this same transaction.
+            summaries.businesses_changed(_created_ids(businesses))
             figure_cache.bump_now_and_on_commit()
     except IntegrityError:
         # Someone registered one of these codes between the check and the write.

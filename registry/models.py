@@ -205,3 +205,134 @@ class RegistryJob(models.Model):
             return 0
         # An estimate of the rows until the file is read through: never 100 before the end.
         return min(99, 100 * self.rows_done // self.rows_total)
+
+
+# ---------------------------------------------------------------- summaries
+#
+# Kept current by registry.summaries in the same transaction as every write to a
+# business or a check (the services, the admin, the import); `check_summaries`
+# recomputes them from the rows above and reports or mends any difference. The figures
+# (registry.figures) read these instead of summing a million businesses per page.
+
+
+class SurvivalStatus(models.TextChoices):
+    """A business's status at N months (core.glossary «survival»): the first check in the
+    window, or NONE when no check falls in it. Whether N months have come yet depends on
+    the day the figure is read, so it is decided then, from `started_on`."""
+
+    NONE = "", "بدون پایش در بازه"
+    ACTIVE = "active", "فعال"
+    SEMI_CLOSED = "semi_closed", "نیمه‌تعطیل"
+    INACTIVE = "inactive", "غیرفعال"
+
+
+class BusinessFigure(models.Model):
+    """One business as the figures count it: what its summary rows hold of it."""
+
+    # No database constraint and no cascade: when a business is deleted its row stays
+    # until registry.summaries.businesses_changed takes it out of the sums and removes it.
+    business = models.OneToOneField(
+        HomeBusiness, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="figure"
+    )
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="+", db_index=False)
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="+", db_index=False)
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="+", db_index=False)
+    owner_code_hash = models.CharField(max_length=64, null=True, blank=True)
+    started_on = models.DateField()
+    cohort = models.IntegerField()  # the Jalali month of started_on: year × 12 + month − 1
+    jobs = models.PositiveIntegerField()
+    counted = models.BooleanField()  # the owner's one counted business (registry.selectors.counted)
+    status = models.CharField(max_length=20)
+    reason = models.CharField(max_length=20, blank=True)  # the latest check's
+    last_checked = models.DateField(null=True)  # the latest check's day (the pathology listing)
+    status_3 = models.CharField(max_length=20, blank=True, choices=SurvivalStatus.choices)
+    status_6 = models.CharField(max_length=20, blank=True, choices=SurvivalStatus.choices)
+    status_12 = models.CharField(max_length=20, blank=True, choices=SurvivalStatus.choices)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["commitment", "cohort"], name="bfig_commitment_cohort"),
+            models.Index(fields=["county", "cohort"], name="bfig_county_cohort"),
+            models.Index(fields=["sector", "cohort"], name="bfig_sector_cohort"),
+            models.Index(fields=["started_on"], name="bfig_started"),
+            models.Index(fields=["owner_code_hash"], condition=Q(owner_code_hash__isnull=False), name="bfig_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.business_id}: {self.status}"
+
+
+class BusinessStatusSummary(models.Model):
+    """Businesses and their jobs by commitment × county × sector × status («پایش‌نشده»
+    included) × the latest check's reason; `counted` False holds the «تکراری» ones, which
+    the list shows and the figures leave out."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="+")
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="+")
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20)
+    reason = models.CharField(max_length=20, blank=True)
+    counted = models.BooleanField()
+    businesses = models.IntegerField(default=0)
+    jobs = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "county", "sector", "status", "reason", "counted"], name="status_summary_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id}/{self.county_id}/{self.sector_id}/{self.status}: {self.businesses}"
+
+
+class CohortSummary(models.Model):
+    """Counted businesses by commitment × start month (Jalali) × status at 3, 6 and 12
+    months (registry.figures.cohort_survival's rule)."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="+")
+    cohort = models.IntegerField()
+    status_3 = models.CharField(max_length=20, blank=True)
+    status_6 = models.CharField(max_length=20, blank=True)
+    status_12 = models.CharField(max_length=20, blank=True)
+    businesses = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "cohort", "status_3", "status_6", "status_12"], name="cohort_summary_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id}/{self.cohort}: {self.businesses}"
+
+
+class ProvinceStatusSummary(models.Model):
+    """BusinessStatusSummary summed over every commitment (pages that see them all read
+    it): county × sector × status × reason; kept with it, under one lock."""
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="+")
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20)
+    reason = models.CharField(max_length=20, blank=True)
+    counted = models.BooleanField()
+    businesses = models.IntegerField(default=0)
+    jobs = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.county_id}/{self.sector_id}/{self.status}: {self.businesses}"
+
+
+class ProvinceCohortSummary(models.Model):
+    """CohortSummary summed over every commitment: start month × status at 3, 6, 12 months."""
+
+    cohort = models.IntegerField()
+    status_3 = models.CharField(max_length=20, blank=True)
+    status_6 = models.CharField(max_length=20, blank=True)
+    status_12 = models.CharField(max_length=20, blank=True)
+    businesses = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.cohort}: {self.businesses}"

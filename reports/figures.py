@@ -11,8 +11,9 @@ import datetime
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from commitments.figures import VERIFIED, jalali_month_spans, ladder
-from commitments.models import Commitment, ProgressEntry
+from commitments.figures import jalali_month_spans, ladder
+from commitments.models import Commitment, CommitmentVerifiedJobs, ProvinceVerifiedJobs, VerifiedJobsSummary
+from commitments.summaries import is_every_commitment, month_number
 from core import persian
 from registry.figures import business_status_counts, still_active_jobs
 from registry.models import HomeBusiness
@@ -38,18 +39,26 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
     ids = [c.id for c in items]
     place = {"county": county} if county is not None else {}
 
+    # Verified entries are read from their summary (commitments.summaries: by
+    # commitment × county × sector × Jalali month, kept with every verification).
+    everything = county is None and is_every_commitment(commitments)
+    by_commitment = VerifiedJobsSummary if county is not None else CommitmentVerifiedJobs
     verified_rows = (
-        ProgressEntry.objects.filter(status=VERIFIED, commitment_id__in=ids, **place)
+        by_commitment.objects.filter(commitment_id__in=ids, **place)
         .values("commitment_id")
         .annotate(
             # The shape commitments.figures.ladder reads: all verified jobs and the
             # baseline among them, which it keeps out of every commitment's figures.
-            jobs=Coalesce(Sum("jobs_created"), 0),
-            credit=Coalesce(Sum("credit_paid"), 0),
-            baseline=Coalesce(Sum("jobs_created", filter=Q(is_baseline=True)), 0),
+            all_jobs=Coalesce(Sum("jobs"), 0),
+            all_credit=Coalesce(Sum("credit"), 0),
+            baseline_jobs=Coalesce(Sum("jobs", filter=Q(is_baseline=True)), 0),
         )
+        .order_by()
     )
-    verified = {r["commitment_id"]: r for r in verified_rows}
+    verified = {
+        r["commitment_id"]: {"jobs": r["all_jobs"], "credit": r["all_credit"], "baseline": r["baseline_jobs"]}
+        for r in verified_rows
+    }
     # The registry's figures come from the registry's one function (each owner once,
     # «هنوز فعال» = latest check active), over these commitments' businesses.
     statuses = business_status_counts(HomeBusiness.objects.filter(commitment_id__in=ids, **place))
@@ -58,13 +67,21 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
 
     spans = jalali_month_spans(today, 12)
     month_sums = {
-        f"m{i}": Coalesce(Sum("jobs_created", filter=Q(period_end__gte=start, period_end__lte=end)), 0)
-        for i, (_, _, start, end) in enumerate(spans)
+        f"m{i}": Coalesce(Sum("jobs", filter=Q(month=month_number(year, month))), 0)
+        for i, (year, month, _, _) in enumerate(spans)
     }
+    # Every commitment seen (an official's dashboard): the province-wide sums, a few
+    # thousand rows, instead of summing every commitment's.
     places = (
-        ProgressEntry.objects.filter(status=VERIFIED, is_baseline=False, commitment_id__in=ids, **place)
+        ProvinceVerifiedJobs.objects.all()
+        if everything
+        else VerifiedJobsSummary.objects.filter(commitment_id__in=ids, **place)
+    )
+    places = (
+        places.filter(is_baseline=False)
         .values("county__name", "sector__name")
-        .annotate(jobs=Sum("jobs_created"), credit=Sum("credit_paid"), **month_sums)
+        .annotate(**month_sums, place_jobs=Sum("jobs"), place_credit=Sum("credit"))
+        .order_by()
     )
     by_county: dict[str, dict] = {}
     by_sector: dict[str, dict] = {}
@@ -72,8 +89,8 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
     for row in places:
         for totals, name in ((by_county, row["county__name"]), (by_sector, row["sector__name"])):
             cell = totals.setdefault(name or "نامشخص", {"jobs": 0, "credit": 0})
-            cell["jobs"] += row["jobs"] or 0
-            cell["credit"] += row["credit"] or 0
+            cell["jobs"] += row["place_jobs"] or 0
+            cell["credit"] += row["place_credit"] or 0
         for i in range(len(spans)):
             month_jobs[i] += row[f"m{i}"]
 

@@ -11,6 +11,7 @@ formula.
 from __future__ import annotations
 
 import datetime
+import functools
 
 import xlsxwriter
 
@@ -33,7 +34,9 @@ class _Formats:
         self.date = book.add_format({**base, "num_format": "yyyy-mm-dd", "align": "left"})
 
 
+@functools.lru_cache(maxsize=16384)
 def _jalali_text(value) -> str:
+    # Cached: a million-row listing has a few thousand distinct days.
     return persian.format_jalali(value) if value else ""
 
 

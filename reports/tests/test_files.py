@@ -8,6 +8,7 @@ import pytest
 
 from core import persian
 from reports import services
+from reports.builders import pathology as pathology_builder
 from tests import factories as f
 from tests.reports_reading import header, pdf_text, table_rows, workbook
 
@@ -71,6 +72,20 @@ def test_user_text_starting_with_formula_characters_stays_text(official, registr
     assert {c.data_type for c in cells} == {"s"}
     loans = [row[7] for row in sheet.iter_rows(min_row=5)]
     assert {(c.value, c.data_type) for c in loans} == {(50_000_000, "n")}
+
+
+def test_a_registry_past_the_listing_limit_gets_a_note_not_a_partial_list(
+    official, registry, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given a registry of four businesses and a limit of three rows
+    monkeypatch.setattr(pathology_builder, "REGISTRY_LISTING_LIMIT", 3)
+
+    report = build(official, "pathology", django_capture_on_commit_callbacks)
+    sheet = workbook(report.xlsx.path)["کسب‌وکارها"]
+
+    # then the sheet says where the whole list is, and lists none of it
+    cells = [c.value for row in sheet.iter_rows(min_row=5) for c in row if c.value]
+    assert len(cells) == 1 and "۴ کسب‌وکار" in cells[0] and "خروجی Excel" in cells[0]
 
 
 def test_dates_are_real_dates_with_the_jalali_text_beside(official, commitment, django_capture_on_commit_callbacks):
