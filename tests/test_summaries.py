@@ -1,6 +1,6 @@
 """The summary tables equal their recomputation after any mix of writes, through every
 path that writes: the services as the pages call them, the admin through its pages, the
-import, verification and reopening, deletions. And the figures read from the summaries
+import, the partner API's batch, verification and reopening, deletions. And the figures read from the summaries
 equal the same figures computed from the businesses and checks."""
 
 import datetime
@@ -129,6 +129,36 @@ class World:
         result = imports.import_businesses(actor=self.staff, upload=io.BytesIO("\n".join(rows).encode()))
         assert result.created == len(rows) - 1, [e.message for e in result.errors]
 
+    def api_batch(self):
+        # The partner API's batch (POST /api/v1/businesses/) with the committing
+        # organisation's token, over HTTP as a bank's system sends it.
+        from django.test import Client
+
+        from api.services import api_token_create
+
+        commitment = self.rng.choice(self.commitments)
+        token = api_token_create(actor=None, organization=commitment.organization).raw
+        items = []
+        for _ in range(self.rng.randint(1, 3)):
+            self.n += 1
+            items.append(
+                {
+                    "reference_code": f"API-{self.n}",
+                    "commitment": commitment.pk,
+                    "county": self.rng.choice(self.counties).pk,
+                    "sector": self.rng.choice(self.sectors).pk,
+                    "started_on": jalali_text(self.day()),
+                    "jobs": self.rng.randint(1, 3),
+                }
+            )
+        answer = Client().post(
+            "/api/v1/businesses/",
+            {"businesses": items},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+        assert answer.status_code == 201, answer.content.decode()[:500]
+
     # ------------------------------------------------ the admin's pages
 
     def admin_change_business(self):
@@ -218,6 +248,7 @@ WRITES = [
     (World.enter_and_review, 4),
     (World.reopen, 1),
     (World.import_file, 1),
+    (World.api_batch, 2),
     (World.admin_change_business, 2),
     (World.admin_add_check, 2),
     (World.admin_delete_check, 1),
