@@ -158,6 +158,8 @@ class CommitmentAdmin(PersianAdminMixin, SimpleHistoryAdmin):
     actions = ["cancel_selected"]
 
     def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            return  # nothing typed: no history row (as PersianAdminMixin.save_model)
         services.commitment_save(actor=request.user, commitment=obj, reason="ویرایش در پنل مدیریت")
 
     @staticmethod

@@ -49,6 +49,14 @@ class PersianAdminMixin:
         css = {"all": ["vendor/jalalidatepicker/jalalidatepicker.min.css", "css/admin-fa.css"]}
         js = ["vendor/jalalidatepicker/jalalidatepicker.min.js", "js/jalali-init.js"]
 
+    def save_model(self, request, obj, form, change):
+        # A change form sent back as it was opened writes nothing: Django would save the
+        # row anyway, and django-simple-history would add a history row (and the version
+        # would move) for a change nobody made. Inline rows are saved only when changed.
+        if change and not form.has_changed():
+            return
+        super().save_model(request, obj, form, change)
+
     def history_view(self, request, object_id, extra_context=None):
         # django-simple-history looks the object up with the raw id, so a mistyped
         # address such as …/3/change/history/ was a 500; it is a missing page.

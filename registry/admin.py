@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core import national_code, persian
 from core.admin import PersianAdminMixin, PersianTabularInline, jalali_month_filter
-from core.fields import NationalCodeField
+from core.fields import CodeField, NationalCodeField
 
 from .models import ContinuityCheck, HomeBusiness
 from .services import owner_code_fields
@@ -25,14 +25,13 @@ class HomeBusinessAdminForm(forms.ModelForm):
         help_text="خالی بگذارید تا کد ثبت‌شده بماند. خود کد نگه داشته نمی‌شود، فقط درهم‌شدهٔ آن و سه رقم آخر.",
     )
 
+    # The same normalisation as the services and the import, before the model form's
+    # unique check, so a look-alike of a registered code is refused here too.
+    reference_code = CodeField(label="کد پیگیری", max_length=64)
+
     class Meta:
         model = HomeBusiness
         fields = "__all__"
-
-    def clean_reference_code(self):
-        # The same normalisation as the services and the import, before the model form's
-        # unique check, so a look-alike of a registered code is refused here too.
-        return persian.normalize_code(self.cleaned_data["reference_code"])
 
 
 @admin.register(HomeBusiness)
