@@ -9,4 +9,4 @@ class ReportsConfig(AppConfig):
     def ready(self):
         # Registers the Celery tasks in every process, not only the worker (which
         # autodiscovers them): reports.services enqueues a build by the task's name.
-        from . import tasks  # noqa: F401
+        from . import checks, tasks  # noqa: F401
