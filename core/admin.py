@@ -171,6 +171,35 @@ def _persian_display_for_value(original):
     return display_for_value
 
 
+def install_persian_names() -> None:
+    """Names people read in the admin, for models the project does not own.
+
+    - A group by its Persian label («کارشناسان اتاق بازرگانی»), not its code name
+      (chamber_staff), in the user list's filter, the user form's picker and the group list.
+    - A user by their full name where one is set (the «ثبت‌کننده» columns, history's
+      «چه کسی», pickers), their username otherwise.
+    - django-axes' logs without their date drill-down: it lists Gregorian years and months
+      (Django's date_hierarchy knows no other calendar); the times themselves are Jalali.
+    """
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from .roles import GROUP_LABELS
+
+    Group.__str__ = lambda self: GROUP_LABELS.get(self.name, self.name)
+    user_model = get_user_model()
+    user_model.__str__ = lambda self: self.get_full_name() or self.get_username()
+
+    group_admin = admin.site._registry.get(Group)
+    if group_admin is not None and "__str__" not in group_admin.list_display:
+        group_admin.list_display = ["__str__", *[n for n in group_admin.list_display if n != "name"]]
+    if apps.is_installed("axes"):
+        for model, model_admin in admin.site._registry.items():
+            if model._meta.app_label == "axes":
+                model_admin.date_hierarchy = None
+
+
 def install_persian_display() -> None:
     """Jalali dates and Persian digits in every admin list and read-only field.
 

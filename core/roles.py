@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 OFFICIALS_GROUP = "provincial_officials"
 CHAMBER_STAFF_GROUP = "chamber_staff"
+# What people read where a group is named (admin filters, pickers, the group list).
+GROUP_LABELS = {OFFICIALS_GROUP: "مقام‌های استانی", CHAMBER_STAFF_GROUP: "کارشناسان اتاق بازرگانی"}
 
 
 def _groups(user) -> set[str]:

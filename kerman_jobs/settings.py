@@ -152,7 +152,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "/accounts/login/"
+# None: logging out shows templates/registration/logged_out.html («از سامانه خارج شدید»),
+# so a person sees that it worked, rather than a login form that says nothing.
+LOGOUT_REDIRECT_URL = None
 
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", "فارسی")]
