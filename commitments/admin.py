@@ -54,7 +54,7 @@ class VersionCheckedEntryForm(forms.ModelForm):
     refused, as in the staff's form (services.progress_entry_update). Runs inside the
     admin's transaction, with the row locked until the save."""
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_version = forms.IntegerField(label="نسخهٔ دیده‌شده", widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = ProgressEntry
