@@ -17,7 +17,7 @@ from django.db import connections
 from .crawl import walk
 from .test_visual_persian import populated  # noqa: F401 (the fixture: something on every page)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("populated")]
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -43,8 +43,7 @@ def test_no_serious_or_critical_violation_on_any_page_as_official_or_staff(
     client,
     official,
     staff,
-    populated,
-    monkeypatch,  # noqa: F811
+    monkeypatch,
 ):
     from playwright.sync_api import sync_playwright
 
