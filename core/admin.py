@@ -203,6 +203,14 @@ def install_persian_names() -> None:
         # Django's split date and time inputs show Gregorian dates: read-only, they are Jalali.
         user_admin.readonly_fields = (*user_admin.readonly_fields, "last_login", "date_joined")
 
+    # Membership rows, listed on a group's or user's delete page («User_groups object (2)»).
+    for field, label in (("groups", "عضویت در گروه"), ("user_permissions", "اجازهٔ کاربر")):
+        through = user_model._meta.get_field(field).remote_field.through
+        through._meta.verbose_name = label
+        through._meta.verbose_name_plural = label
+    user_model.groups.through.__str__ = lambda self: f"{self.user} در {self.group}"
+    user_model.user_permissions.through.__str__ = lambda self: f"{self.user}: {self.permission}"
+
     group_admin = admin.site._registry.get(Group)
     if group_admin is not None and "__str__" not in group_admin.list_display:
         group_admin.list_display = ["__str__", *[n for n in group_admin.list_display if n != "name"]]
