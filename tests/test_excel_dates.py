@@ -1,5 +1,5 @@
 """Every date column of every Excel file the product writes (the three reports and the
-registry export): the Jalali date as text comes first, the one officials read; a
+registry export), and the reports' PDF text: the Jalali date as text comes first, the one officials read; a
 Gregorian date cell, where kept for sorting, comes after it in a column headed
 «… (میلادی)». No Gregorian date hides in text, and numbers stay numbers."""
 
@@ -17,6 +17,7 @@ from core import persian
 from reports import services
 
 from . import factories as f
+from .reports_reading import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,12 @@ def dated(official, staff, commitment):
             status=status,
             reason="" if status == "active" else "financing",
         )
+    from programs.models import Organization, Program
+
+    # The factories number names with Latin digits («نهاد 1»): data, renamed as people type them.
+    for model in (Organization, Program):
+        for obj in model.objects.all():
+            model.objects.filter(pk=obj.pk).update(name=persian.persian_digits(obj.name))
 
 
 def build(actor, kind, capture):
@@ -58,7 +65,7 @@ def build(actor, kind, capture):
         report = services.report_request(actor=actor, kind=kind)
     report.refresh_from_db()
     assert report.status == "ready", report.error
-    return openpyxl.load_workbook(report.xlsx.path)
+    return report
 
 
 def date_problems(book, where: str) -> tuple[list[str], int]:
@@ -107,7 +114,8 @@ def jalali_columns(book) -> int:
 
 @pytest.mark.parametrize("kind", ["commitment_timetable", "pathology", "credits"])
 def test_every_report_date_column_reads_jalali_first(official, dated, kind, django_capture_on_commit_callbacks):
-    book = build(official, kind, django_capture_on_commit_callbacks)
+    report = build(official, kind, django_capture_on_commit_callbacks)
+    book = openpyxl.load_workbook(report.xlsx.path)
     problems, dates = date_problems(book, kind)
     assert not problems, "\n".join(problems)
     assert jalali_columns(book) >= max(dates, 1)
@@ -115,6 +123,11 @@ def test_every_report_date_column_reads_jalali_first(official, dated, kind, djan
     assert not any(
         isinstance(c.value, datetime.datetime | datetime.date) for row in summary.iter_rows() for c in row
     ), "the summary's dates are Jalali only"
+
+    # The PDF of the same report: Jalali dates and Persian digits only («PDF» is the format's name).
+    text = pdf_text(report.pdf.path).replace("PDF", "")
+    assert not re.search(r"[0-9]", text), re.findall(r".{0,30}[0-9].{0,30}", text)[:5]
+    assert not GREGORIAN_TEXT.search(persian.to_ascii_digits(text))
 
 
 def test_registry_export_dates_are_jalali_text_and_numbers_are_numbers(client, official, dated):
