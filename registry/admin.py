@@ -37,7 +37,7 @@ class HomeBusinessAdminForm(forms.ModelForm):
 @admin.register(HomeBusiness)
 class HomeBusinessAdmin(PersianAdminMixin, SimpleHistoryAdmin):
     form = HomeBusinessAdminForm
-    list_display = ["reference_code", "commitment", "county", "sector", "started_on", "jobs", "status"]
+    list_display = ["code_display", "commitment", "county", "sector", "started_on", "jobs", "status"]
     list_filter = ["status", "county", "sector", jalali_month_filter("started_on", "شروع (شمسی)")]
     search_fields = ["reference_code", "commitment__title", "county__name"]
     autocomplete_fields = ["commitment", "county", "sector"]
@@ -49,6 +49,10 @@ class HomeBusinessAdmin(PersianAdminMixin, SimpleHistoryAdmin):
         # The masked code, then the field for a new one, after the business's own fields.
         owner = ["owner_code_masked", "owner_national_code"]
         return [name for name in super().get_fields(request, obj) if name not in owner] + owner
+
+    @admin.display(description="کد پیگیری", ordering="reference_code")
+    def code_display(self, obj):
+        return str(obj)
 
     @admin.display(description="کد ملی صاحب")
     def owner_code_masked(self, obj):

@@ -76,7 +76,10 @@ class HomeBusiness(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.reference_code
+        # Stored with ASCII digits (normalize_code, for the unique check); read with Persian ones.
+        from core.persian import persian_digits
+
+        return persian_digits(self.reference_code)
 
 
 class ContinuityCheck(models.Model):

@@ -107,7 +107,7 @@ ALLOWED = [
     re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),  # e-mail addresses
     re.compile(r"[\w/\u0600-\u06ff\u200c-]+\.(?:pdf|xlsx|csv|png|jpe?g)\b", re.I),  # file names (and stored paths)
     re.compile(r"\b(?:PDF|CSV|xlsx|JPG|PNG)\b"),  # file formats, named as on the files themselves
-    re.compile(r"\b[A-Z]{1,4}(?:-[0-9۰-۹]+)+"),  # reference codes such as RS-۱۴۰۴-۰۰۱۲۵ (identifiers people type)
+    re.compile(r"\b[A-Z]{1,4}(?:-[۰-۹]+)+"),  # reference codes such as RS-۱۴۰۴-۰۰۱۲۵ (identifiers people type)
     re.compile(r"<unknown>"),  # django-axes' stored word for a request that sent no browser name (data)
 ]
 LATIN_WORD = re.compile(r"[A-Za-z]+")
