@@ -1,7 +1,11 @@
+from pathlib import Path
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -11,7 +15,7 @@ from core.admin import (
     PersianTabularInline,
     jalali_month_filter,
 )
-from core.roles import is_official
+from core.roles import CHAMBER_STAFF_GROUP, is_official
 
 from . import figures, services
 from .forms import check_evidence
@@ -50,7 +54,7 @@ class VersionCheckedEntryForm(forms.ModelForm):
     refused, as in the staff's form (services.progress_entry_update). Runs inside the
     admin's transaction, with the row locked until the save."""
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_version = forms.IntegerField(label="نسخهٔ دیده‌شده", widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = ProgressEntry
@@ -134,6 +138,17 @@ class CommitmentAdmin(PersianAdminMixin, SimpleHistoryAdmin):
     filter_horizontal = ["reporters"]
     inlines = [MilestoneInline, ProgressEntryInline]
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Reporters enter progress: chamber staff only, never an admin or an official
+        # (who verify what reporters enter). commitments.selectors reads the same group.
+        if db_field.name == "reporters":
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(groups__name=CHAMBER_STAFF_GROUP, is_active=True)
+                .order_by("last_name", "first_name", "username")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organization", "program")
 
@@ -165,6 +180,8 @@ class CommitmentAdmin(PersianAdminMixin, SimpleHistoryAdmin):
         return readonly if is_official(request.user) else [*readonly, "is_public"]
 
     def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            return  # nothing typed: no history row (as PersianAdminMixin.save_model)
         if change and "is_public" in form.changed_data:
             services.commitment_set_public(actor=request.user, commitment=obj, is_public=obj.is_public)
         services.commitment_save(actor=request.user, commitment=obj, reason="ویرایش در پنل مدیریت")
@@ -264,7 +281,33 @@ class MilestoneAdmin(PersianAdminMixin, SimpleHistoryAdmin):
         return obj.done_on is None and obj.due_on < persian.local_today()
 
 
+class _EvidenceLink:
+    """What Django's file input shows as «در حال حاضر: <a href=url>name</a>»."""
+
+    def __init__(self, name: str, url: str):
+        self.name, self.url = name, url
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EvidenceInput(forms.ClearableFileInput):
+    """The current evidence links to the access-checked download (commitments:entry_evidence),
+    never to its address under MEDIA_URL, which nothing serves (it answered 404)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        instance = getattr(value, "instance", None)
+        if context["widget"]["is_initial"] and instance is not None and instance.pk:
+            url = reverse("commitments:entry_evidence", args=[instance.pk])
+            context["widget"]["value"] = _EvidenceLink(Path(value.name).name, url)
+        return context
+
+
 class ProgressEntryAdminForm(VersionCheckedEntryForm):
+    class Meta(VersionCheckedEntryForm.Meta):
+        widgets = {"evidence": EvidenceInput}
+
     def clean_evidence(self):
         # The same type, size and content check as the staff's entry form.
         upload = self.cleaned_data.get("evidence")

@@ -256,6 +256,8 @@ class VerifiedJobsSummary(models.Model):
     credit = models.BigIntegerField(default=0)
 
     class Meta:
+        verbose_name = "جمع شغل‌های تأییدشده (شهرستان، رسته، ماه)"
+        verbose_name_plural = "جمع‌های شغل تأییدشده (شهرستان، رسته، ماه)"
         # Rewritten a commitment at a time (commitments.summaries), under that commitment's lock.
         indexes = [models.Index(fields=["commitment", "month"], name="vjs_commitment_month")]
 
@@ -273,6 +275,8 @@ class CommitmentVerifiedJobs(models.Model):
     credit = models.BigIntegerField(default=0)
 
     class Meta:
+        verbose_name = "جمع شغل‌های تأییدشدهٔ تعهد"
+        verbose_name_plural = "جمع‌های شغل تأییدشدهٔ تعهدها"
         constraints = [models.UniqueConstraint(fields=["commitment", "is_baseline"], name="commitment_jobs_key")]
 
     def __str__(self) -> str:
@@ -290,6 +294,10 @@ class ProvinceVerifiedJobs(models.Model):
     entries = models.IntegerField(default=0)
     jobs = models.BigIntegerField(default=0)
     credit = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "جمع شغل‌های تأییدشدهٔ استان"
+        verbose_name_plural = "جمع‌های شغل تأییدشدهٔ استان"
 
     def __str__(self) -> str:
         return f"{self.county_id}/{self.sector_id}/{self.month}: {self.jobs}"

@@ -246,6 +246,7 @@ def progress_entry_update(*, actor, entry: ProgressEntry, version: int, reason: 
         raise ConcurrentEditError(
             "این گزارش پس از باز کردن صفحه توسط کاربر دیگری تغییر کرده است؛ صفحه را دوباره باز کنید و تغییرات را از نو وارد کنید."
         )
+    changed = False
     for name, value in changes.items():
         if name not in EDITABLE_ENTRY_FIELDS:
             raise ValueError(f"field {name} is not editable")
@@ -253,7 +254,11 @@ def progress_entry_update(*, actor, entry: ProgressEntry, version: int, reason: 
             value = persian.normalize_letters(value or "")
         if name == "evidence" and not value:
             continue
+        changed |= getattr(locked, name) != value
         setattr(locked, name, value)
+    if not changed:
+        # Sent back as it was: nothing to write, no history row, the version stays.
+        return locked
     # A returned entry goes back for review once corrected.
     locked.status = ProgressEntry.Status.SUBMITTED
     locked.version += 1

@@ -192,14 +192,17 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             changes = {k: data[k] for k in ENTRY_FIELDS}
             try:
-                services.progress_entry_update(
+                saved = services.progress_entry_update(
                     actor=user, entry=entry, version=data["version"], reason=data.get("reason") or "", **changes
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
                 status = 409 if isinstance(exc, services.ConcurrentEditError) else 400
             else:
-                messages.success(request, "گزارش ویرایش شد و دوباره برای بررسی فرستاده شد.")
+                if saved.version == data["version"]:
+                    messages.info(request, "چیزی تغییر نکرده بود؛ گزارش همان‌طور که بود ماند.")
+                else:
+                    messages.success(request, "گزارش ویرایش شد و دوباره برای بررسی فرستاده شد.")
                 return redirect("commitments:entry", pk=entry.pk)
         else:
             status = 400

@@ -49,6 +49,14 @@ class PersianAdminMixin:
         css = {"all": ["vendor/jalalidatepicker/jalalidatepicker.min.css", "css/admin-fa.css"]}
         js = ["vendor/jalalidatepicker/jalalidatepicker.min.js", "js/jalali-init.js"]
 
+    def save_model(self, request, obj, form, change):
+        # A change form sent back as it was opened writes nothing: Django would save the
+        # row anyway, and django-simple-history would add a history row (and the version
+        # would move) for a change nobody made. Inline rows are saved only when changed.
+        if change and not form.has_changed():
+            return
+        super().save_model(request, obj, form, change)
+
     def history_view(self, request, object_id, extra_context=None):
         # django-simple-history looks the object up with the raw id, so a mistyped
         # address such as …/3/change/history/ was a 500; it is a missing page.
@@ -161,6 +169,116 @@ def _persian_display_for_value(original):
         return original(value, empty_value_display, boolean)
 
     return display_for_value
+
+
+def install_persian_names() -> None:
+    """Names people read in the admin, for models the project does not own.
+
+    - A group by its Persian label («کارشناسان اتاق بازرگانی»), not its code name
+      (chamber_staff), in the user list's filter, the user form's picker and the group list.
+    - A user by their full name where one is set (the «ثبت‌کننده» columns, history's
+      «چه کسی», pickers), their username otherwise.
+    - django-axes' logs without their date drill-down: it lists Gregorian years and months
+      (Django's date_hierarchy knows no other calendar); the times themselves are Jalali.
+    """
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+
+    from .roles import GROUP_LABELS
+
+    Group.__str__ = lambda self: GROUP_LABELS.get(self.name, self.name)
+    user_model = get_user_model()
+    user_model.__str__ = lambda self: self.get_full_name() or self.get_username()
+
+    # Permissions: «تعهد: افزودن», not «commitments | commitment | Can add commitment»; the
+    # history tables' own permissions are not offered (history is read through its model).
+    Permission.__str__ = _permission_label
+    for model in (Group, user_model):
+        model_admin = admin.site._registry.get(model)
+        if model_admin is not None:
+            model_admin.formfield_for_manytomany = _without_history_permissions(model_admin.formfield_for_manytomany)
+    user_admin = admin.site._registry.get(user_model)
+    if user_admin is not None:
+        # Django's split date and time inputs show Gregorian dates: read-only, they are Jalali.
+        user_admin.readonly_fields = (*user_admin.readonly_fields, "last_login", "date_joined")
+
+    # Membership rows, listed on a group's or user's delete page («User_groups object (2)»).
+    for field, label in (("groups", "عضویت در گروه"), ("user_permissions", "اجازهٔ کاربر")):
+        through = user_model._meta.get_field(field).remote_field.through
+        through._meta.verbose_name = label
+        through._meta.verbose_name_plural = label
+    user_model.groups.through.__str__ = lambda self: f"{self.user} در {self.group}"
+    user_model.user_permissions.through.__str__ = lambda self: f"{self.user}: {self.permission}"
+
+    group_admin = admin.site._registry.get(Group)
+    if group_admin is not None and "__str__" not in group_admin.list_display:
+        group_admin.list_display = ["__str__", *[n for n in group_admin.list_display if n != "name"]]
+    if apps.is_installed("axes"):
+        for model, model_admin in admin.site._registry.items():
+            if model._meta.app_label == "axes":
+                model_admin.date_hierarchy = None
+                # «Access Log for admin @ 2026-11-30 …» in titles and breadcrumbs.
+                model.__str__ = _axes_label
+
+    from django.contrib.admin.templatetags import admin_list
+    from django.contrib.auth.forms import ReadOnlyPasswordHashWidget
+
+    admin_list._boolean_icon = _boolean_icon
+    ReadOnlyPasswordHashWidget.get_context = _password_summary(ReadOnlyPasswordHashWidget.get_context)
+
+
+def _password_summary(original):
+    """A user's password field: whether one is set, not the hash's algorithm, rounds, salt
+    and hash (Latin, and of no use to a person)."""
+
+    def get_context(self, name, value, attrs):
+        context = original(self, name, value, attrs)
+        if len(context.get("summary", [])) > 1:
+            context["summary"] = [{"label": "گذرواژه ثبت شده است.", "value": ""}]
+        return context
+
+    return get_context
+
+
+PERMISSION_ACTIONS = {"add": "افزودن", "change": "ویرایش", "delete": "حذف", "view": "دیدن"}
+
+
+def _permission_label(permission) -> str:
+    model = permission.content_type.model_class()
+    name = model._meta.verbose_name if model is not None else permission.content_type.model
+    action = PERMISSION_ACTIONS.get(permission.codename.split("_", 1)[0])
+    return f"{name}: {action}" if action else f"{name}: {permission.name}"
+
+
+def _without_history_permissions(original):
+    def formfield_for_manytomany(db_field, request, **kwargs):
+        if db_field.name in ("permissions", "user_permissions"):
+            from django.contrib.auth.models import Permission
+
+            kwargs["queryset"] = (
+                Permission.objects.exclude(content_type__model__startswith="historical")
+                .select_related("content_type")
+                .order_by("content_type__app_label", "content_type__model", "codename")
+            )
+        return original(db_field, request, **kwargs)
+
+    return formfield_for_manytomany
+
+
+def _axes_label(record) -> str:
+    who = record.username or "—"
+    return f"{who}، {persian.format_jalali_datetime(record.attempt_time)}"
+
+
+def _boolean_icon(value):
+    """Django's yes/no icon with a Persian alt text («True»/«False» before)."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    icon = {True: "yes", False: "no", None: "unknown"}[value]
+    alt = {True: "بله", False: "خیر", None: "نامعلوم"}[value]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), alt)
 
 
 def install_persian_display() -> None:

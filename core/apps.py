@@ -6,9 +6,10 @@ class CoreConfig(AppConfig):
     verbose_name = "ابزار مشترک"
 
     def ready(self):
-        from .admin import install_persian_display
+        from .admin import install_persian_display, install_persian_names
 
         install_persian_display()
+        install_persian_names()
         # django-axes names its admin section "Axes", without gettext; admins read Persian.
         if apps.is_installed("axes"):
             apps.get_app_config("axes").verbose_name = "قفل ورود"

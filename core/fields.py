@@ -11,9 +11,38 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from . import national_code, persian
 
 
+def shown_date(value):
+    """A date as a person sees it in an input: ۱۴۰۵/۰۸/۳۰. What was typed and does not
+    read as a date comes back as typed, so its error message and the text agree."""
+    if isinstance(value, datetime.date):
+        return persian.format_jalali(value)
+    if isinstance(value, str) and value.strip():
+        try:
+            return persian.format_jalali(persian.parse_jalali_date(value))
+        except persian.PersianValueError:
+            return value
+    return value
+
+
+def shown_number(value):
+    """A whole number as a person sees it in an input: ۱۲٬۵۰۰٬۰۰۰٬۰۰۰; what does not read as
+    one comes back as typed. Read back by core.persian.parse_int, in any digit script."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return persian.format_number(value)
+    if isinstance(value, str) and value.strip():
+        try:
+            return persian.format_number(persian.parse_int(value))
+        except persian.PersianValueError:
+            return value
+    return value
+
+
 class JalaliDateInput(forms.TextInput):
-    """A text input holding 1405/04/05; the self-hosted Jalali date picker attaches to
-    `data-jdp`. Form values keep ASCII digits (Persian digits are display-only)."""
+    """A text input holding ۱۴۰۵/۰۴/۰۵; the self-hosted Jalali date picker attaches to
+    `data-jdp` (and writes Persian digits too). The value a person sees, initial or sent
+    back with an error, is in Persian digits; JalaliDateField reads any digit script."""
 
     def __init__(self, attrs=None):
         base = {
@@ -27,9 +56,7 @@ class JalaliDateInput(forms.TextInput):
         super().__init__({**base, **(attrs or {})})
 
     def format_value(self, value):
-        if isinstance(value, datetime.date):
-            return persian.format_jalali(value, digits="ascii")
-        return super().format_value(value)
+        return super().format_value(shown_date(value))
 
 
 class JalaliDateField(forms.Field):
@@ -56,9 +83,7 @@ class JalaliDateField(forms.Field):
             raise ValidationError(str(exc), code="invalid") from exc
 
     def prepare_value(self, value):
-        if isinstance(value, datetime.date):
-            return persian.format_jalali(value, digits="ascii")
-        return value
+        return shown_date(value)
 
     def has_changed(self, initial, data):
         try:
@@ -68,10 +93,15 @@ class JalaliDateField(forms.Field):
 
 
 class PersianNumberInput(forms.TextInput):
-    """type="number" refuses Persian-keyboard digits in browsers; this does not."""
+    """type="number" refuses Persian-keyboard digits in browsers; this does not. Shows
+    its value in Persian digits with ٬ separators (۱۲٬۵۰۰); PersianIntegerField reads
+    them back, as it reads Latin or Arabic-Indic digits."""
 
     def __init__(self, attrs=None):
         super().__init__({"inputmode": "numeric", "dir": "ltr", "class": "vIntegerField", **(attrs or {})})
+
+    def format_value(self, value):
+        return super().format_value(shown_number(value))
 
 
 # The largest values the database columns hold (PostgreSQL integer and bigint); SQLite
@@ -132,6 +162,28 @@ class PersianCharField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return persian.normalize_letters(value) if value else value
+
+
+class CodeInput(forms.TextInput):
+    """A reference code as people read it: its digits Persian («RS-۱۴۰۴-۰۰۱۲۵»)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"dir": "ltr", "autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return persian.persian_digits(value) if value else value
+
+
+class CodeField(PersianCharField):
+    """A reference code, typed with digits of any script: cleaned to its stored, compared
+    form (core.persian.normalize_code), so an unchanged code is not a change."""
+
+    widget = CodeInput
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return persian.normalize_code(value) if value else value
 
 
 class NationalCodeInput(forms.TextInput):

@@ -12,6 +12,8 @@ CHAMBER_STAFF_GROUP = "chamber_staff"
 # gives it the organisation's commitments (commitments_of_organization).
 API_CLIENTS_GROUP = "api_clients"
 API_USERNAME_PREFIX = "api-org-"
+# What people read where a group is named (admin filters, pickers, the group list).
+GROUP_LABELS = {OFFICIALS_GROUP: "مقام‌های استانی", CHAMBER_STAFF_GROUP: "کارشناسان اتاق بازرگانی"}
 
 
 def _groups(user) -> set[str]:

@@ -155,14 +155,16 @@ AUTHENTICATION_BACKENDS = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "core.passwords.PersianMinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "/accounts/login/"
+# None: logging out shows templates/registration/logged_out.html («از سامانه خارج شدید»),
+# so a person sees that it worked, rather than a login form that says nothing.
+LOGOUT_REDIRECT_URL = None
 
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", "فارسی")]

@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core import national_code, persian
 from core.admin import PersianAdminMixin, PersianTabularInline, jalali_month_filter
-from core.fields import NationalCodeField
+from core.fields import CodeField, NationalCodeField
 
 from .models import ContinuityCheck, HomeBusiness
 from .services import owner_code_fields
@@ -25,20 +25,19 @@ class HomeBusinessAdminForm(forms.ModelForm):
         help_text="خالی بگذارید تا کد ثبت‌شده بماند. خود کد نگه داشته نمی‌شود، فقط درهم‌شدهٔ آن و سه رقم آخر.",
     )
 
+    # The same normalisation as the services and the import, before the model form's
+    # unique check, so a look-alike of a registered code is refused here too.
+    reference_code = CodeField(label="کد پیگیری", max_length=64)
+
     class Meta:
         model = HomeBusiness
         fields = "__all__"
-
-    def clean_reference_code(self):
-        # The same normalisation as the services and the import, before the model form's
-        # unique check, so a look-alike of a registered code is refused here too.
-        return persian.normalize_code(self.cleaned_data["reference_code"])
 
 
 @admin.register(HomeBusiness)
 class HomeBusinessAdmin(PersianAdminMixin, SimpleHistoryAdmin):
     form = HomeBusinessAdminForm
-    list_display = ["reference_code", "commitment", "county", "sector", "started_on", "jobs", "status"]
+    list_display = ["code_display", "commitment", "county", "sector", "started_on", "jobs", "status"]
     list_filter = ["status", "county", "sector", jalali_month_filter("started_on", "شروع (شمسی)")]
     search_fields = ["reference_code", "commitment__title", "county__name"]
     autocomplete_fields = ["commitment", "county", "sector"]
@@ -50,6 +49,10 @@ class HomeBusinessAdmin(PersianAdminMixin, SimpleHistoryAdmin):
         # The masked code, then the field for a new one, after the business's own fields.
         owner = ["owner_code_masked", "owner_national_code"]
         return [name for name in super().get_fields(request, obj) if name not in owner] + owner
+
+    @admin.display(description="کد پیگیری", ordering="reference_code")
+    def code_display(self, obj):
+        return str(obj)
 
     @admin.display(description="کد ملی صاحب")
     def owner_code_masked(self, obj):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from core import persian
-from core.fields import JalaliDateField, NationalCodeField, PersianCharField, PersianIntegerField
+from core.fields import CodeField, JalaliDateField, NationalCodeField, PersianCharField, PersianIntegerField
 from core.forms import OneTimeTokenForm
 from programs.models import County, Sector
 
@@ -15,7 +15,7 @@ from .models import ContinuityCheck
 
 class BusinessForm(OneTimeTokenForm):
     commitment = forms.ModelChoiceField(label="تعهد", queryset=None, empty_label="— انتخاب کنید —")
-    reference_code = PersianCharField(label="کد پیگیری", max_length=64)
+    reference_code = CodeField(label="کد پیگیری", max_length=64)
     county = forms.ModelChoiceField(label="شهرستان", queryset=County.objects.all(), empty_label="— انتخاب کنید —")
     sector = forms.ModelChoiceField(label="رسته", queryset=Sector.objects.all(), empty_label="— انتخاب کنید —")
     started_on = JalaliDateField(label="تاریخ شروع")
@@ -31,9 +31,6 @@ class BusinessForm(OneTimeTokenForm):
     def __init__(self, *args, commitments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commitment"].queryset = commitments
-
-    def clean_reference_code(self):
-        return persian.normalize_code(self.cleaned_data["reference_code"])
 
 
 class CheckForm(forms.Form):

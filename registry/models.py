@@ -76,7 +76,10 @@ class HomeBusiness(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.reference_code
+        # Stored with ASCII digits (normalize_code, for the unique check); read with Persian ones.
+        from core.persian import persian_digits
+
+        return persian_digits(self.reference_code)
 
 
 class ContinuityCheck(models.Model):
@@ -250,6 +253,8 @@ class BusinessFigure(models.Model):
     status_12 = models.CharField(max_length=20, blank=True, choices=SurvivalStatus.choices)
 
     class Meta:
+        verbose_name = "رقم کسب‌وکار"
+        verbose_name_plural = "رقم‌های کسب‌وکارها"
         indexes = [
             models.Index(fields=["commitment", "cohort"], name="bfig_commitment_cohort"),
             models.Index(fields=["county", "cohort"], name="bfig_county_cohort"),
@@ -277,6 +282,8 @@ class BusinessStatusSummary(models.Model):
     jobs = models.BigIntegerField(default=0)
 
     class Meta:
+        verbose_name = "جمع کسب‌وکارها بر پایهٔ وضعیت"
+        verbose_name_plural = "جمع‌های کسب‌وکارها بر پایهٔ وضعیت"
         constraints = [
             models.UniqueConstraint(
                 fields=["commitment", "county", "sector", "status", "reason", "counted"], name="status_summary_key"
@@ -299,6 +306,8 @@ class CohortSummary(models.Model):
     businesses = models.IntegerField(default=0)
 
     class Meta:
+        verbose_name = "جمع بقای گروه شروع"
+        verbose_name_plural = "جمع‌های بقای گروه‌های شروع"
         constraints = [
             models.UniqueConstraint(
                 fields=["commitment", "cohort", "status_3", "status_6", "status_12"], name="cohort_summary_key"
@@ -321,6 +330,10 @@ class ProvinceStatusSummary(models.Model):
     businesses = models.IntegerField(default=0)
     jobs = models.BigIntegerField(default=0)
 
+    class Meta:
+        verbose_name = "جمع وضعیت کسب‌وکارهای استان"
+        verbose_name_plural = "جمع‌های وضعیت کسب‌وکارهای استان"
+
     def __str__(self) -> str:
         return f"{self.county_id}/{self.sector_id}/{self.status}: {self.businesses}"
 
@@ -333,6 +346,10 @@ class ProvinceCohortSummary(models.Model):
     status_6 = models.CharField(max_length=20, blank=True)
     status_12 = models.CharField(max_length=20, blank=True)
     businesses = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "جمع بقای گروه شروع در استان"
+        verbose_name_plural = "جمع‌های بقای گروه‌های شروع در استان"
 
     def __str__(self) -> str:
         return f"{self.cohort}: {self.businesses}"

@@ -150,7 +150,7 @@ def business_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"کسب‌وکار «{business.reference_code}» ثبت شد.")
+            messages.success(request, f"کسب‌وکار «{persian.persian_digits(business.reference_code)}» ثبت شد.")
             if business_duplicate_of(request.user, business):
                 messages.warning(
                     request,

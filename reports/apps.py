@@ -11,7 +11,7 @@ class ReportsConfig(AppConfig):
         # autodiscovers them): reports.services enqueues a build by the task's name.
         from core import figure_cache
 
-        from . import tasks  # noqa: F401
+        from . import checks, tasks  # noqa: F401
         from .models import FigureSnapshot
 
         # A new frozen snapshot (or one superseded) shows at once on the dashboard and /public/.

@@ -18,6 +18,7 @@ from django.db import InterfaceError, OperationalError
 from core.persian import persian_digits
 
 from . import services
+from .builders.pdf import FontMissing
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,11 @@ FAILED_OTHER = (
 def build_report_task(self, report_id: int) -> str:
     try:
         report = services.report_build(report_id)
+    except FontMissing as exc:
+        # Not worth a retry: the font comes back only when someone installs it.
+        logger.error("report %s: %s", report_id, exc)
+        services.report_fail(report_id, getattr(exc, "report_claim", None), str(exc))
+        return "failed"
     except TRANSIENT as exc:
         claim = getattr(exc, "report_claim", None)
         if self.request.retries < self.max_retries:

@@ -37,6 +37,17 @@ def role_name(user) -> str:
     return "کاربر"
 
 
+@register.simple_tag
+def print_scope(user) -> str:
+    """The reader's scope, for the printed page's header: on paper a staff member's figures
+    must not pass for the province's. Follows selectors.commitments_visible_to."""
+    if is_official(user):
+        return "همهٔ استان (همهٔ تعهدها)"
+    if is_chamber_staff(user):
+        return "فقط تعهدهایی که این کاربر گزارش‌دهندهٔ آن‌هاست"
+    return "بدون دسترسی به تعهدها"
+
+
 @register.filter
 def progress_svg(percent, width=120):
     """{{ figure.percent|progress_svg:160 }} — the shared chart's bar; «بدون رقم» for None."""

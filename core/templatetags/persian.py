@@ -23,6 +23,12 @@ def jdate_long(value):
     return persian.format_jalali_long(value) if value else ""
 
 
+@register.simple_tag
+def jalali_today() -> str:
+    """{% jalali_today %} → ۹ آذر ۱۴۰۵: today in Tehran (the printed page's date)."""
+    return persian.format_jalali_long(persian.local_today())
+
+
 @register.filter
 def jdatetime(value):
     return persian.format_jalali_datetime(value) if value else ""

@@ -57,8 +57,8 @@ def test_commitment_change_page_with_inlines(admin_client, some_rows, commitment
     response = admin_client.get(reverse("admin:commitments_commitment_change", args=[commitment.pk]))
     assert response.status_code == 200
     html = response.content.decode()
-    # Dates are shown as Jalali text in the form, never Gregorian.
-    assert 'value="1403/03/15"' in html  # signed 4 June 2024
+    # Dates are shown as Jalali text in the form, in Persian digits, never Gregorian.
+    assert 'value="۱۴۰۳/۰۳/۱۵"' in html  # signed 4 June 2024
     assert "milestones-TOTAL_FORMS" in html and "progress_entries-TOTAL_FORMS" in html
 
 

@@ -132,7 +132,9 @@ def test_jalali_month_range():
 def test_jalali_date_field():
     field = JalaliDateField()
     assert field.clean("۱۴۰۵/۰۴/۰۵") == datetime.date(2026, 6, 26)
-    assert field.prepare_value(datetime.date(2026, 6, 26)) == "1405/04/05"
+    # Shown in Persian digits (and read back in any script).
+    assert field.prepare_value(datetime.date(2026, 6, 26)) == "۱۴۰۵/۰۴/۰۵"
+    assert field.clean(field.prepare_value(datetime.date(2026, 6, 26))) == datetime.date(2026, 6, 26)
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as exc:

@@ -2,8 +2,10 @@
 
 XlsxWriter in constant_memory mode writes each row to disk as soon as it is complete,
 so the registry listing of a large province does not sit in memory. Every sheet runs
-right to left. A date is written as a real date cell and, beside it, the Jalali date
-as text («۱۴۰۵/۰۴/۰۵»), since Excel has no Jalali calendar. User text always goes
+right to left. A date is written first as the Jalali date in text («۱۴۰۵/۰۴/۰۵»), the
+one officials read (Excel has no Jalali calendar), and after it as a real date cell for
+sorting, in a column plainly headed «… (میلادی)»; the summary sheet's dates are Jalali
+only. Numbers stay numbers. User text always goes
 through write_string, so a cell starting with = + - @ is stored as text, never as a
 formula.
 """
@@ -17,7 +19,7 @@ import xlsxwriter
 
 from core import persian
 
-from .content import DATE, INT, MONEY, PERCENT, TEXT, ReportContent, Table
+from .content import DATE, INT, MONEY, PERCENT, ReportContent, Table
 
 SUMMARY_SHEET = "خلاصه"
 
@@ -40,15 +42,20 @@ def _jalali_text(value) -> str:
     return persian.format_jalali(value) if value else ""
 
 
-def _write_value(sheet, row: int, col: int, value, kind: str, fmt: _Formats) -> int:
-    """Write one value; returns how many columns it took (a date takes two)."""
+def _write_value(sheet, row: int, col: int, value, kind: str, fmt: _Formats, *, gregorian: bool = True) -> int:
+    """Write one value; returns how many columns it took (a table's date takes two: Jalali
+    text, then the «میلادی» date cell)."""
     if kind == DATE:
         if value:
-            sheet.write_datetime(row, col, datetime.datetime.combine(value, datetime.time()), fmt.date)
-            sheet.write_string(row, col + 1, _jalali_text(value), fmt.text)
+            sheet.write_string(row, col, _jalali_text(value), fmt.text)
         else:
-            sheet.write_blank(row, col, None, fmt.date)
-            sheet.write_blank(row, col + 1, None, fmt.text)
+            sheet.write_blank(row, col, None, fmt.text)
+        if not gregorian:
+            return 1
+        if value:
+            sheet.write_datetime(row, col + 1, datetime.datetime.combine(value, datetime.time()), fmt.date)
+        else:
+            sheet.write_blank(row, col + 1, None, fmt.date)
         return 2
     if value is None or value == "":
         sheet.write_blank(row, col, None, fmt.text)
@@ -64,9 +71,9 @@ def _write_value(sheet, row: int, col: int, value, kind: str, fmt: _Formats) -> 
 def _header(table: Table) -> list[tuple[str, int]]:
     cells = []
     for c in table.columns:
-        cells.append((c.label, c.width))
+        cells.append((c.label, max(c.width, 12) if c.kind == DATE else c.width))
         if c.kind == DATE:
-            cells.append((f"{c.label} (شمسی)", 12))
+            cells.append((f"{c.label} (میلادی)", 12))
     return cells
 
 
@@ -99,12 +106,12 @@ def _write_summary(book, content: ReportContent, fmt: _Formats) -> None:
     row = 3
     for label, value in (("تاریخ تهیه", content.today), ("مهلت", content.due_on)):
         sheet.write_string(row, 0, label, fmt.header)
-        _write_value(sheet, row, 1, value, DATE, fmt)
+        _write_value(sheet, row, 1, value, DATE, fmt, gregorian=False)
         row += 1
     row += 1
     for f in content.facts:
         sheet.write_string(row, 0, f.label, fmt.header)
-        _write_value(sheet, row, 1, f.value, f.kind if f.kind != TEXT else TEXT, fmt)
+        _write_value(sheet, row, 1, f.value, f.kind, fmt, gregorian=False)
         row += 1
 
 

@@ -16,6 +16,30 @@ from .cells import display
 from .content import ReportContent, Table
 
 PDF_CSS = "css/report-pdf.css"
+# The Persian font report-pdf.css points at (npm's vazirmatn, copied by `make assets`).
+# Without it WeasyPrint would quietly draw the report in another font: refuse instead.
+FONT_FILES = ("vendor/vazirmatn/Vazirmatn-Regular.ttf", "vendor/vazirmatn/Vazirmatn-Bold.ttf")
+FONT_MISSING = (
+    "گزارش ساخته نشد: فایل قلم فارسی وزیرمتن (Vazirmatn) روی این سرور نیست ({files}). "
+    "مدیر سامانه باید روی سرور ساخت گزارش‌ها `make assets` را اجرا کند؛ سپس «ساخت دوباره» را بزنید."
+)
+
+
+class FontMissing(Exception):
+    """The PDF's Persian font is not installed; the message is the Persian one people read."""
+
+
+def missing_fonts() -> list[str]:
+    """The font files (static paths) the PDFs need and this machine lacks."""
+    return [name for name in FONT_FILES if not finders.find(name)]
+
+
+def require_fonts() -> None:
+    missing = missing_fonts()
+    if missing:
+        raise FontMissing(FONT_MISSING.format(files="، ".join(name.rsplit("/", 1)[-1] for name in missing)))
+
+
 # The charts' own stylesheet, the same file the site links: the chart markup carries classes only.
 CHARTS_CSS = "css/charts.css"
 
@@ -63,6 +87,7 @@ def render_pdf(content: ReportContent) -> bytes:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    require_fonts()
     css_path = finders.find(PDF_CSS)
     font_config = FontConfiguration()
     # Relative url()s in the stylesheet (the Vazirmatn files) resolve against its own folder.

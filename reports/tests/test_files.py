@@ -88,18 +88,20 @@ def test_a_registry_past_the_listing_limit_gets_a_note_not_a_partial_list(
     assert len(cells) == 1 and "۴ کسب‌وکار" in cells[0] and "خروجی Excel" in cells[0]
 
 
-def test_dates_are_real_dates_with_the_jalali_text_beside(official, commitment, django_capture_on_commit_callbacks):
+def test_dates_are_jalali_text_first_with_the_gregorian_date_after_it(
+    official, commitment, django_capture_on_commit_callbacks
+):
     f.MilestoneFactory(commitment=commitment, title="تحویل جدول زمان‌بندی", due_on=datetime.date(2026, 6, 26))
     report = build(official, "commitment_timetable", django_capture_on_commit_callbacks)
     book = workbook(report.xlsx.path)
 
     columns = header(book, "مهلت‌ها")
     due = columns.index("مهلت")
-    assert columns[due + 1] == "مهلت (شمسی)"
+    assert columns[due + 1] == "مهلت (میلادی)"
     row = table_rows(book, "مهلت‌ها")[0]
     assert row[0] == "تحویل جدول زمان‌بندی"
-    assert row[due] == datetime.datetime(2026, 6, 26)
-    assert row[due + 1] == "۱۴۰۵/۰۴/۰۵"
+    assert row[due] == "۱۴۰۵/۰۴/۰۵"
+    assert row[due + 1] == datetime.datetime(2026, 6, 26)
 
 
 def test_pdf_is_persian_with_vazirmatn_embedded_and_persian_page_numbers(

@@ -179,3 +179,13 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
+
+// «چاپ» (templates/core/_print_button.html): shown only where this script runs, since it is the
+// script that prints. The page's own print stylesheet (static/css/print.css) lays it out on A4.
+(function () {
+  var buttons = document.querySelectorAll("[data-print]");
+  for (var i = 0; i < buttons.length; i++) {
+    buttons[i].hidden = false;
+    buttons[i].addEventListener("click", function () { window.print(); });
+  }
+})();
