@@ -37,8 +37,8 @@ def test_official_reads_who_changed_a_business_and_its_checks_when_and_why(clien
     section = html.split("تاریخچهٔ تغییرات", 1)[1]
     # newest first: the status taken from the check, the check, the registration
     assert section.index("وضعیت از آخرین پایش") < section.index("ثبت پایش استمرار") < section.index("ثبت کسب‌وکار")
-    assert "تغییر کسب‌وکار خانگی «KRM-77» — وضعیت" in section
-    assert "ثبت پایش استمرار «KRM-77" in section
+    assert "تغییر کسب‌وکار خانگی «KRM-۷۷» — وضعیت" in section
+    assert "ثبت پایش استمرار «KRM-۷۷" in section
     assert section.count(">staff<") == 3
     stamp = persian.format_jalali_datetime(watched_business.history.latest().history_date)
     assert stamp in section
@@ -93,5 +93,5 @@ def test_the_history_costs_the_same_queries_however_long_it_is(client, official,
         )
     with CaptureQueriesContext(connection) as twelve_checks:
         html = client.get(url).content.decode()
-    assert html.count("ثبت پایش استمرار «KRM-77") == 12
+    assert html.count("ثبت پایش استمرار «KRM-۷۷") == 12
     assert len(twelve_checks) == len(one_check), [q["sql"][:100] for q in twelve_checks.captured_queries]
