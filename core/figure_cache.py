@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import secrets
 
 from django.core.cache import cache
 from django.db import transaction
@@ -32,12 +33,21 @@ FIGURE_TTL = 60  # seconds: the longest a figure may lag a write the signals do 
 VERSION_KEY = "figures:version"
 
 
+def _fresh_series() -> int:
+    """Where a new series of versions starts: at random, never at 1. A series starts again
+    when the counter is gone (the cache cleared, Redis evicting the key under memory
+    pressure, restarted) while figures cached under the old series may still be there; a
+    series that counted up the same way from 1 would meet them under the same keys and
+    serve another day's figures."""
+    return secrets.randbits(48)
+
+
 def data_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
         # First use, or the cache was cleared or is down: start a fresh series. add()
         # keeps whichever process got there first.
-        cache.add(VERSION_KEY, 1, timeout=None)
+        cache.add(VERSION_KEY, _fresh_series(), timeout=None)
         version = cache.get(VERSION_KEY) or 0
     return version
 
@@ -47,9 +57,9 @@ def bump() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        # The key is gone (cache cleared, expired or Redis down): nothing is cached
-        # under the old version that a fresh series could confuse.
-        cache.add(VERSION_KEY, 1, timeout=None)
+        # The key is gone (cache cleared, evicted or Redis down): a fresh series, which
+        # cannot meet figures cached under the old one (_fresh_series).
+        cache.add(VERSION_KEY, _fresh_series(), timeout=None)
 
 
 def bump_now_and_on_commit() -> None:
