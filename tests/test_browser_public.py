@@ -63,7 +63,14 @@ def _open(browser, url, viewport):
 
 
 def _resalat_realised(page, pk: int) -> str:
-    return page.inner_text(f'[data-testid="realised-{pk}"]')
+    cell = page.locator(f'[data-testid="realised-{pk}"]')
+    if not cell.count():
+        # Say what the page did show (and keep it), rather than wait for a cell that is not there.
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "public-missing-row.html").write_text(page.content(), encoding="utf-8")
+        shown = page.eval_on_selector_all("[data-testid^=public-row-]", "rows => rows.map(r => r.dataset.testid)")
+        raise AssertionError(f"no row for commitment {pk} on {page.url}; rows shown: {shown}")
+    return cell.inner_text()
 
 
 def test_anonymous_visitor_sees_only_verified_jobs(browser, live_server, seeded):
