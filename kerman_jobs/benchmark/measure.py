@@ -375,58 +375,34 @@ def load_run_mixed(pages, *, entry_commitment, seconds: int = 30, connections: i
         plan.append(write if len(plan) % write_every == write_every - 1 else reads[r % len(reads)])
         if plan[-1] is not write:
             r += 1
-    port = free_port()
-    log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
     script = tempfile.NamedTemporaryFile("w", prefix="wrk-", suffix=".lua", delete=False)
     script.write(WRK_SCRIPT.replace("PLAN", _lua(plan)))
     script.close()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "kerman_jobs.wsgi:application",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--chdir",
-            str(BASE_DIR),
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    overrides = {k: v for k, v in env.items() if os.environ.get(k) != v}
     try:
-        for _ in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.1)
-        base = f"http://127.0.0.1:{port}"
-        checked = _check_plan(base, [*zip(names, reads, strict=True), ("write_entry", write)])
-        subprocess.run(["wrk", "-t2", "-c2", "-d3s", "-s", script.name, base], capture_output=True, timeout=120)
-        proc = subprocess.run(
-            [
-                "wrk",
-                "-t2",
-                f"-c{connections}",
-                f"-d{seconds}s",
-                "--timeout",
-                "10s",
-                "--latency",
-                "-s",
-                script.name,
-                base,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=seconds + 120,
-        )
-        out = proc.stdout
+        with gunicorn_server(overrides) as port:
+            base = f"http://127.0.0.1:{port}"
+            checked = _check_plan(base, [*zip(names, reads, strict=True), ("write_entry", write)])
+            subprocess.run(["wrk", "-t2", "-c2", "-d3s", "-s", script.name, base], capture_output=True, timeout=120)
+            proc = subprocess.run(
+                [
+                    "wrk",
+                    "-t2",
+                    f"-c{connections}",
+                    f"-d{seconds}s",
+                    "--timeout",
+                    "10s",
+                    "--latency",
+                    "-s",
+                    script.name,
+                    base,
+                ],
+                capture_output=True,
+                text=True,
+                timeout=seconds + 120,
+            )
+            out = proc.stdout
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
         os.unlink(script.name)
     figures = _wrk_figures(out)
     bad = re.search(r"bad_status: (\d+)", out)
@@ -451,7 +427,6 @@ def load_run_mixed(pages, *, entry_commitment, seconds: int = 30, connections: i
         # redirects + socket errors (connect, read, write, timeout).
         "rps": figures["requests_per_second"],
         "errors": failed,
-        "gunicorn_log": log.name,
         "raw": out,
     }
 
