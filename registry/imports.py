@@ -25,12 +25,11 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from simple_history.utils import bulk_create_with_history
 
 from commitments.models import Commitment
 from commitments.selectors import commitments_reportable_by
 from commitments.services import require_open_for_reports
-from core import figure_cache, national_code, persian
+from core import bulk, figure_cache, national_code, persian
 from programs.models import County, Sector
 
 from . import import_files, summaries
@@ -514,13 +513,7 @@ def _write_checked(
             for start in range(0, len(businesses), step):
                 if progress is not None and start:
                     progress(start, "writing")
-                bulk_create_with_history(
-                    businesses[start : start + step],
-                    HomeBusiness,
-                    batch_size=BATCH_SIZE,
-                    default_user=actor,
-                    default_change_reason=reason,
-                )
+                bulk.insert_with_history(HomeBusiness, businesses[start : start + step], user=actor, reason=reason)
             # bulk_create sends no post_save: mark cached figures stale ourselves, and
             # bring the summaries up to date in this same transaction.
             summaries.businesses_changed(_created_ids(businesses))

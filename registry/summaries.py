@@ -32,7 +32,7 @@ from django.db import transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
 from commitments.models import Commitment
-from core import persian, summaries
+from core import bulk, persian, summaries
 
 from .figures import WINDOW_MONTHS, add_jalali_months
 from .models import (
@@ -335,7 +335,7 @@ def _write_rows(old: dict[int, Row], new: dict[int, Row]) -> None:
         BusinessFigure.objects.filter(business_id__in=gone[start : start + _ID_CHUNK]).delete()
     changed = [_figure(r) for pk, r in new.items() if pk in old and old[pk] != r]
     BusinessFigure.objects.bulk_update(changed, FIELDS, batch_size=1000)
-    BusinessFigure.objects.bulk_create([_figure(r) for pk, r in new.items() if pk not in old], batch_size=2000)
+    bulk.insert_values(BusinessFigure, Row._fields, [r for pk, r in new.items() if pk not in old])
 
 
 def _figure(row: Row) -> BusinessFigure:
@@ -415,7 +415,7 @@ class _Walk:
         if wrong:
             BusinessFigure.objects.bulk_update([_figure(r) for r in wrong], FIELDS, batch_size=1000)
         if missing:
-            BusinessFigure.objects.bulk_create([_figure(r) for r in missing], batch_size=_STREAM_CHUNK)
+            bulk.insert_values(BusinessFigure, Row._fields, missing)
         self.pending = {"missing": [], "wrong": [], "extra": []}
 
     def run(self) -> _Walk:
