@@ -25,7 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -33,6 +33,7 @@ from commitments.models import Commitment, ProgressEntry
 from core import persian
 from kerman_jobs.benchmark import dataset, hostile, measure
 from registry import import_files
+from registry import summaries as registry_summaries
 from registry.models import HomeBusiness
 
 STEPS = ("pages", "public", "reports", "export", "import", "hostile", "backup", "load", "api", "reminders")
@@ -154,7 +155,7 @@ class Command(BaseCommand):
         n = max(int(100_000 * scale), 1000)
         commitment = Commitment.objects.filter(title__startswith=dataset.BENCH_PREFIX).order_by("id").first()
         prefix = "IMP-"
-        HomeBusiness.objects.filter(reference_code__startswith=prefix).delete()
+        self.remove_imported(prefix)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "import.csv"
             with path.open("w", newline="", encoding="utf-8") as fh:
@@ -178,12 +179,20 @@ class Command(BaseCommand):
             result = measure.run_measured(["import_businesses", str(path), "--as", staff.username])
         imported = HomeBusiness.objects.filter(reference_code__startswith=prefix).count()
         self.record({"name": "import.businesses_csv", "rows": n, "imported": imported, **result})
-        # Leave the data set as it was, so the next run measures the same thing. A raw
-        # delete: Model.delete() would write a history row per business, one at a time
-        # (minutes for 100,000); the imported businesses have no checks to cascade to.
-        imported_rows = HomeBusiness.objects.filter(reference_code__startswith=prefix)
-        imported_rows._raw_delete(imported_rows.db)
-        HomeBusiness.history.filter(reference_code__startswith=prefix)._raw_delete(imported_rows.db)
+        # Leave the data set as it was, so the next run measures the same thing.
+        self.remove_imported(prefix)
+
+    def remove_imported(self, prefix: str) -> None:
+        """A raw delete: Model.delete() would write a history row per business, one at a
+        time (minutes for 100,000); the imported businesses have no checks to cascade to.
+        The summaries then take them out, as any delete does, so the data set and its
+        summary tables stay equal (check_summaries)."""
+        with transaction.atomic():
+            imported_rows = HomeBusiness.objects.filter(reference_code__startswith=prefix)
+            ids = list(imported_rows.values_list("id", flat=True))
+            imported_rows._raw_delete(imported_rows.db)
+            HomeBusiness.history.filter(reference_code__startswith=prefix)._raw_delete(imported_rows.db)
+            registry_summaries.businesses_changed(ids)
 
     def hostile_imports(self, staff) -> None:
         """The attack run's worst files, full size, through the import page: each must be
