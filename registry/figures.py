@@ -585,9 +585,10 @@ def _survival_rows(cohorts, groups, months, pending_at=None) -> list[dict]:
     return rows
 
 
-def _survival_from_summaries(businesses, months, today) -> list[dict] | None:
+def _survival_from_summaries(businesses, months, today, group: str | None = None):
     """cohort_survival from the summaries (registry.summaries), or None when the
-    businesses' conditions are more than the summaries can say.
+    businesses' conditions are more than the summaries can say. With `group` (one of
+    SURVIVAL_GROUPS): {value: cohort_survival's rows for that value}, for survival_by.
 
     The stored status at N (BusinessFigure.status_N, CohortSummary) is the first check
     in the window, whatever day it is; whether the N-month day has come is decided here
@@ -597,18 +598,21 @@ def _survival_from_summaries(businesses, months, today) -> list[dict] | None:
     """
     if not set(months) <= {3, 6, 12}:
         return None
-    source = summary_rows(businesses, CohortSummary, frozenset({"commitment"}), ProvinceCohortSummary)
+    province = None if group else ProvinceCohortSummary
+    source = summary_rows(businesses, CohortSummary, frozenset({"commitment"}), province)
     per_business = summary_rows(businesses, BusinessFigure, _SCOPE_FIELDS | {"started_on"})
     if per_business is None:
         return None
     per_business = per_business.filter(counted=True)
     statuses = [f"status_{n}" for n in months]
+    by = [group] if group else []
     if source is not None:
-        found = list(source.values("cohort", *statuses).annotate(n=Sum("businesses")).filter(n__gt=0).order_by())
+        found = source.values(*by, "cohort", *statuses).annotate(n=Sum("businesses")).filter(n__gt=0)
     else:
-        found = list(per_business.values("cohort", *statuses).annotate(n=Count("business_id")).order_by())
+        found = per_business.values(*by, "cohort", *statuses).annotate(n=Count("business_id"))
+    found = list(found.order_by())
     if not found:
-        return []
+        return {} if group else []
     first, last = min(g["cohort"] for g in found), max(g["cohort"] for g in found)
     cohorts = []
     for number in range(first, last + 1):
@@ -623,28 +627,37 @@ def _survival_from_summaries(businesses, months, today) -> list[dict] | None:
         for i, (_, _, start, end) in enumerate(cohorts):
             if start <= reach < end:
                 straddling[n] = (i, reach, end)
-    groups = [(g["cohort"] - first, tuple(_NO_CHECK if g[s] == "" else g[s] for s in statuses), g["n"]) for g in found]
-    rows = _survival_rows(cohorts, groups, months, pending_at)
+    groups: dict[object, list] = {}
+    for g in found:
+        statuses_of = tuple(_NO_CHECK if g[s] == "" else g[s] for s in statuses)
+        groups.setdefault(g[group] if group else None, []).append((g["cohort"] - first, statuses_of, g["n"]))
+    result = {value: _survival_rows(cohorts, rows, months, pending_at) for value, rows in groups.items()}
     if straddling:
         # Started after the last start whose N-month day has come: not counted at N. One
         # query for every N, over the few weeks of starts concerned.
         windows = {n: Q(started_on__gt=reach, started_on__lte=end) for n, (_, reach, end) in straddling.items()}
         codes = {"none": "", ACTIVE: ACTIVE, SEMI_CLOSED: SEMI_CLOSED, INACTIVE: INACTIVE}
-        late = per_business.filter(functools.reduce(operator.or_, windows.values())).aggregate(
-            **{
-                f"n{n}_{name}": Count("business_id", filter=window & Q(**{f"status_{n}": code}))
-                for n, window in windows.items()
-                for name, code in codes.items()
-            }
-        )
-        for n, (i, _, _) in straddling.items():
-            cell = rows[i]["survival"][n]
-            cell["unknown"] -= late[f"n{n}_none"]
-            for name in (ACTIVE, SEMI_CLOSED, INACTIVE):
-                cell["eligible"] -= late[f"n{n}_{name}"]
-            cell["active"] -= late[f"n{n}_{ACTIVE}"]
-            cell["share"] = cell["active"] / cell["eligible"] if cell["eligible"] else None
-    return rows
+        counts = {
+            f"n{n}_{name}": Count("business_id", filter=window & Q(**{f"status_{n}": code}))
+            for n, window in windows.items()
+            for name, code in codes.items()
+        }
+        late_rows = per_business.filter(functools.reduce(operator.or_, windows.values()))
+        if group:
+            late_by = {r[group]: r for r in late_rows.values(group).annotate(**counts).order_by()}
+        else:
+            late_by = {None: late_rows.aggregate(**counts)}
+        for value, late in late_by.items():
+            if value not in result:
+                continue
+            for n, (i, _, _) in straddling.items():
+                cell = result[value][i]["survival"][n]
+                cell["unknown"] -= late[f"n{n}_none"]
+                for name in (ACTIVE, SEMI_CLOSED, INACTIVE):
+                    cell["eligible"] -= late[f"n{n}_{name}"]
+                cell["active"] -= late[f"n{n}_{ACTIVE}"]
+                cell["share"] = cell["active"] / cell["eligible"] if cell["eligible"] else None
+    return result if group else result.get(None, [])
 
 
 def survival_overall(
@@ -684,9 +697,12 @@ def survival_by(
     business `counted` keeps."""
     if group not in SURVIVAL_GROUPS:
         raise ValueError(f"group must be one of {sorted(SURVIVAL_GROUPS)}, not {group!r}")
-    businesses = counted(businesses)
     months = tuple(months)
     today = today or persian.local_today()
+    summarised = _survival_from_summaries(businesses, months, today, group=group)
+    if summarised is not None:
+        return {value: survival_totals(rows, months) for value, rows in summarised.items()}
+    businesses = counted(businesses)
     cohorts = _cohorts(businesses)
     if not cohorts:
         return {}
