@@ -83,6 +83,16 @@ entry = services.progress_entry_create(
     actor=staff, commitment=staff.reported_commitments.order_by("id").first(),
     period_end=datetime.date(2026, 5, 1), jobs_created=7,
 )
+services.progress_entry_verify(actor=get_user_model().objects.get(username="official"), entry=entry)
+from programs.models import County, Sector
+from registry import services as registry_services
+business = registry_services.business_create(
+    actor=staff, commitment=entry.commitment, reference_code="KR-1405-0002", county=County.objects.order_by("id").last(),
+    sector=Sector.objects.order_by("id").last(), started_on=datetime.date(2025, 6, 1), jobs=2, loan_amount=0,
+)
+registry_services.continuity_check_create(
+    actor=staff, business=business, checked_on=datetime.date(2026, 2, 2), status="active", reason=""
+)
 print(entry.pk)
 """
 
@@ -161,10 +171,14 @@ def test_backup_restored_into_an_empty_database_gives_the_same_totals(tmp_path, 
     assert before["counts"]["commitments.progressentry"] == 3
     assert before["counts"]["commitments.historicalprogressentry"] == 4
     assert before["evidence"][1] == "%PDF-1.4 evidence of 120 jobs"
+    # and the summary tables came back equal to the restored rows (restore is a write path too)
+    assert "یکی است" in run(manage("check_summaries"), **dst).stdout
 
     # and the restored system takes new entries (ids continue after the restored ones)
     new_pk = int(run(manage("shell", "--no-imports", "-c", AFTER_RESTORE_WRITE), **dst).stdout)
     assert new_pk > max(3, before["counts"]["commitments.progressentry"])
+    # and keeps its summaries through writes after the restore
+    assert "یکی است" in run(manage("check_summaries"), **dst).stdout
 
 
 def test_restore_refuses_a_database_that_holds_data_and_changes_nothing(tmp_path, two_databases):
