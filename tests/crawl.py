@@ -9,13 +9,12 @@ from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 # Addresses a walk does not open: downloads (files, not pages), logging out, the admin's
-# JavaScript catalogue (a delete page only asks, on GET, so it is read too). And, for now,
-# django-celery-beat's admin (the worker's timetable, kept by whoever deploys): that
-# package has no Persian catalogue and its help texts are English code examples; it is
-# the one part of the admin not yet in Persian.
+# JavaScript catalogue (a delete page only asks, on GET, so it is read too). /api/ is the
+# partner interface: JSON for the banks' programs, and its documentation page for their
+# programmers (tests/test_api_docs_persian.py reads that page's Persian on its own).
 SKIP = re.compile(
     r"/logout/|/jsi18n/|/evidence/|/export/|/reports/\d+/(pdf|xlsx)/|/reports/status|/healthz|/static/|/media/"
-    r"|/admin/r/|/password/|/api/|/admin/django_celery_beat/"
+    r"|/admin/r/|/password/|/api/"
 )
 
 

@@ -197,6 +197,12 @@ def populated(official, staff, admin_user, commitment):
         )
     Report.objects.create(kind="pathology", requested_by=official, status="failed", error="ساخت گزارش انجام نشد.")
     DeadlineRule.objects.create(title="گزارش آسیب‌شناسی", jalali_month=4, jalali_day=5, report_kind="pathology")
+    # The worker's timetable has each kind of schedule (the migrations add a crontab and an interval).
+    from django.utils import timezone
+    from django_celery_beat.models import ClockedSchedule, SolarSchedule
+
+    ClockedSchedule.objects.create(clocked_time=timezone.now())
+    SolarSchedule.objects.create(event="sunset", latitude="30.28", longitude="57.07")
 
 
 def test_no_latin_word_digit_or_gregorian_date_on_any_page_as_any_role(client, official, staff, admin_user, populated):
