@@ -9,9 +9,12 @@ from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 # Addresses a walk does not open: downloads (files, not pages), logging out, the admin's
-# JavaScript catalogue (a delete page only asks, on GET, so it is read too). /api/ is the
-# partner interface: JSON for the banks' programs, and its documentation page for their
-# programmers (tests/test_api_docs_persian.py reads that page's Persian on its own).
+# JavaScript catalogue (a delete page only asks, on GET, so it is read too). And /api/: the
+# partner interface answers JSON to the banks' programs, and /api/docs/ is a page for their
+# programmers only, linked from no page here. That page is Swagger UI, whose own buttons
+# («Try it out», «Execute», «Responses») are English with no translation to switch to;
+# what it shows from the schema (titles, summaries, descriptions, tags, fields, answers)
+# is Persian, checked by api/tests/test_schema.py.
 SKIP = re.compile(
     r"/logout/|/jsi18n/|/evidence/|/export/|/reports/\d+/(pdf|xlsx)/|/reports/status|/healthz|/static/|/media/"
     r"|/admin/r/|/password/|/api/"
