@@ -220,6 +220,7 @@ def test_no_latin_word_digit_or_gregorian_date_on_any_page_as_any_role(client, o
     }
     problems: dict[str, list[str]] = {}
     visited = 0
+    seen: set[str] = set()
     for role, user, start in (
         ("official", official, ["/"]),
         ("staff", staff, ["/"]),
@@ -228,8 +229,12 @@ def test_no_latin_word_digit_or_gregorian_date_on_any_page_as_any_role(client, o
         client.force_login(user)
         for path, _, text in walk(client, start):
             visited += 1
+            seen.add(path)
             found = latin_findings(text, data_words)
             if found:
                 problems[f"{role} {path}"] = sorted(set(found))[:12]
     assert visited > 60, visited
+    # The worker's timetable is read too: each kind of schedule, its list and its form.
+    for model in ("periodictask", "crontabschedule", "intervalschedule", "clockedschedule", "solarschedule"):
+        assert any(re.fullmatch(rf"/admin/django_celery_beat/{model}/\d+/change/", p) for p in seen), model
     assert not problems, "\n".join(f"{where}: {' '.join(found)}" for where, found in sorted(problems.items()))
