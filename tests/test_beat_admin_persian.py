@@ -92,4 +92,3 @@ def test_admin_action_messages_are_persian(admin_client):
         f"{len(ids)} کار غیرفعال شد.".translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) in response.content.decode()
     )
     assert not PeriodicTask.objects.filter(enabled=True).exists()
-
