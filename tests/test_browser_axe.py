@@ -4,7 +4,8 @@ serious or critical violation (colour contrast among them, WCAG 2.1 AA).
 Every page is each kind of address tests/crawl.py finds from the role's first pages (the
 same walk as the Persian-text crawl): the site as an official and as a staff member, at a
 desktop's 1280 px and a phone's 390 px; the site and the whole admin as an admin, at
-1280 px (the admin is used at a desk). Each page is checked once per role and width.
+1280 px (the admin is used at a desk); and, signed out, the sign-in page and the public
+pages at both widths. Each page is checked once per role and width.
 
 axe-core is a devDependency from the npm registry (package.json): `make assets` installs it
 into node_modules, from where this test hands it to the test browser. It is never copied to
@@ -46,6 +47,9 @@ RUNS = [
     ("official", 390, ["/"], 12),
     ("staff", 390, ["/"], 12),
     ("admin", 1280, ["/", "/admin/"], 80),
+    # No login: the sign-in page and the public accountability pages.
+    ("visitor", 1280, ["/accounts/login/", "/public/"], 3),
+    ("visitor", 390, ["/accounts/login/", "/public/"], 3),
 ]
 
 
@@ -57,10 +61,11 @@ def test_no_serious_or_critical_violation_on_any_page(
 
     assert AXE.exists(), f"axe-core is missing: run `make assets` (npm install) to get {AXE}"
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    user = {"official": official, "staff": staff, "admin": admin_user}[role]
-    client.force_login(user)
+    user = {"official": official, "staff": staff, "admin": admin_user}.get(role)
+    if user is not None:
+        client.force_login(user)
     paths = [path for path, _, _ in walk(client, start)]
-    session = client.cookies["sessionid"].value
+    session = client.cookies["sessionid"].value if user is not None else None
     source = AXE.read_text()
     problems: list[str] = []
     began = time.monotonic()
@@ -68,7 +73,8 @@ def test_no_serious_or_critical_violation_on_any_page(
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         # bypass_csp: the site's CSP (rightly) refuses the injected script; only the test browser runs it.
         context = browser.new_context(locale="fa-IR", viewport={"width": width, "height": 900}, bypass_csp=True)
-        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+        if session:
+            context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
         page = context.new_page()
         for path in paths:
             page.goto(live_server.url + path)

@@ -225,8 +225,12 @@ def test_no_latin_word_digit_or_gregorian_date_on_any_page_as_any_role(client, o
         ("official", official, ["/"]),
         ("staff", staff, ["/"]),
         ("admin", admin_user, ["/", "/admin/"]),
+        ("visitor", None, ["/accounts/login/", "/public/"]),  # signed out: sign-in and public pages
     ):
-        client.force_login(user)
+        if user is None:
+            client.logout()
+        else:
+            client.force_login(user)
         for path, _, text in walk(client, start):
             visited += 1
             seen.add(path)
