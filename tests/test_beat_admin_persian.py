@@ -92,3 +92,12 @@ def test_admin_action_messages_are_persian(admin_client):
         f"{len(ids)} کار غیرفعال شد.".translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) in response.content.decode()
     )
     assert not PeriodicTask.objects.filter(enabled=True).exists()
+
+
+def test_every_task_of_the_project_has_a_persian_name():
+    """The admin's task picker and lists name tasks by persian_name; a new task without one
+    would show its code name («reports.tasks.…»)."""
+    from core.beat_admin import _tasks
+
+    nameless = [n for n, t in _tasks().items() if not n.startswith("celery.") and not getattr(t, "persian_name", "")]
+    assert not nameless, nameless
