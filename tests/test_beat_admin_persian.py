@@ -101,3 +101,26 @@ def test_every_task_of_the_project_has_a_persian_name():
 
     nameless = [n for n, t in _tasks().items() if not n.startswith("celery.") and not getattr(t, "persian_name", "")]
     assert not nameless, nameless
+
+
+def test_a_task_added_from_the_persian_picker_keeps_its_code_name(admin_client):
+    from django_celery_beat.models import IntervalSchedule
+
+    every_minute = IntervalSchedule.objects.get(every=1, period="minutes")
+    url = reverse("admin:django_celery_beat_periodictask_add")
+    data = form_data(admin_client.get(url).content.decode())
+    data.update(name="آزمایش", regtask="reports.tasks.run_deadline_schedules", interval=str(every_minute.pk))
+    data.update(start_time="۱۴۰۵/۰۱/۱۵ ۰۹:۳۰", priority="۵")
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    task = PeriodicTask.objects.get(name="آزمایش")
+    assert (task.task, task.priority, timezone.localtime(task.start_time).hour) == (
+        "reports.tasks.run_deadline_schedules",
+        5,
+        9,
+    )
+    # Nothing chosen: a Persian error, nothing saved.
+    data.update(name="بی‌کار", regtask="")
+    response = admin_client.post(url, data)
+    assert response.status_code == 200 and "یک کار را از فهرست برگزینید." in response.content.decode()
+    assert not PeriodicTask.objects.filter(name="بی‌کار").exists()
