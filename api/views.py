@@ -92,7 +92,8 @@ class CommitmentList(generics.GenericAPIView):
         summary="تعهدهای این دستگاه با شاخص‌هایشان",
         description="تعهدهایی که دستگاه صاحب توکن متعهد یا شریک آن است (شریکی که بخشی از یک تعهد دارد، همان بخش را "
         "می‌بیند)، هر یک با شاخص‌های واژه‌نامه: هدف، تخصیص‌یافته، تحقق‌یافته، باقی‌مانده و درصد تحقق.",
-        responses={200: CommitmentOut(many=True), **READ_ERRORS},
+        tags=["تعهدها"],
+        responses={200: OpenApiResponse(CommitmentOut(many=True), description="یک صفحه از تعهدها."), **READ_ERRORS},
     )
     def get(self, request):
         visible = commitments_visible_to(request.user)
@@ -124,7 +125,11 @@ class ProgressEntryList(generics.GenericAPIView):
     @extend_schema(
         summary="گزارش‌های پیشرفت این دستگاه",
         description="گزارش‌های پیشرفت تعهدهای این دستگاه، تازه‌ترین نخست، صفحه‌به‌صفحه؛ با وضعیت بررسی هر یک.",
-        responses={200: ProgressEntryOut(many=True), **READ_ERRORS},
+        tags=["گزارش‌های پیشرفت"],
+        responses={
+            200: OpenApiResponse(ProgressEntryOut(many=True), description="یک صفحه از گزارش‌های پیشرفت."),
+            **READ_ERRORS,
+        },
     )
     def get(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -136,7 +141,8 @@ class ProgressEntryList(generics.GenericAPIView):
         "تا تأیید نشده در هیچ شاخصی شمرده نمی‌شود. همان بررسی‌های فرم سایت.",
         request=ProgressEntryIn,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: ProgressEntryOut, **ERRORS},
+        tags=["گزارش‌های پیشرفت"],
+        responses={201: OpenApiResponse(ProgressEntryOut, description="گزارش ثبت شد (در انتظار تأیید)."), **ERRORS},
     )
     def post(self, request):
         data = validated(ProgressEntryIn, request)
@@ -173,7 +179,8 @@ class BusinessList(generics.GenericAPIView):
         summary="کسب‌وکارهای این دستگاه",
         description="کسب‌وکارهای خانگی ثبت‌شده زیر تعهدهای این دستگاه، صفحه‌به‌صفحه؛ با همان فیلترهای فهرست سایت "
         "(شهرستان، رسته، تعهد، وضعیت، تاریخ شروع شمسی، کد پیگیری).",
-        responses={200: BusinessOut(many=True), **READ_ERRORS},
+        tags=["کسب‌وکارها"],
+        responses={200: OpenApiResponse(BusinessOut(many=True), description="یک صفحه از کسب‌وکارها."), **READ_ERRORS},
     )
     def get(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -186,7 +193,8 @@ class BusinessList(generics.GenericAPIView):
         f"می‌آیند. حداکثر {settings.API_BATCH_MAX_ROWS} ردیف در هر درخواست.",
         request=BusinessBatchIn,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: BatchResultOut, **ERRORS},
+        tags=["کسب‌وکارها"],
+        responses={201: OpenApiResponse(BatchResultOut, description="همهٔ ردیف‌ها ثبت شدند."), **ERRORS},
     )
     def post(self, request):
         rows = _batch_rows(request.data)
@@ -286,7 +294,8 @@ class ContinuityCheckCreate(generics.GenericAPIView):
         "پایش می‌شود. همان بررسی‌های سایت.",
         request=ContinuityCheckIn,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: ContinuityCheckOut, **ERRORS},
+        tags=["پایش استمرار"],
+        responses={201: OpenApiResponse(ContinuityCheckOut, description="پایش ثبت شد."), **ERRORS},
     )
     def post(self, request):
         data = validated(ContinuityCheckIn, request)

@@ -13,3 +13,7 @@ class CoreConfig(AppConfig):
         # django-axes names its admin section "Axes", without gettext; admins read Persian.
         if apps.is_installed("axes"):
             apps.get_app_config("axes").verbose_name = "قفل ورود"
+        if apps.is_installed("django_celery_beat"):
+            from .beat_admin import install_persian_beat_admin
+
+            install_persian_beat_admin()

@@ -213,3 +213,106 @@ class NationalCodeField(forms.CharField):
             return national_code.parse(value)
         except persian.PersianValueError as exc:
             raise ValidationError(str(exc), code="invalid") from None
+
+
+class JalaliDateTimeInput(forms.TextInput):
+    """A moment as a person reads it: «۱۴۰۵/۰۴/۰۵ ۱۴:۳۰», Tehran time, Persian digits."""
+
+    def __init__(self, attrs=None):
+        base = {
+            "class": "jalali-datetime vTextField",
+            "placeholder": "۱۴۰۵/۰۴/۰۵ ۱۴:۳۰",
+            "autocomplete": "off",
+            "dir": "ltr",
+        }
+        super().__init__({**base, **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, datetime.datetime):
+            return persian.format_jalali_datetime(value)
+        return super().format_value(value)
+
+
+class JalaliDateTimeField(forms.Field):
+    """A Jalali date and an optional time (HH:MM, 00:00 when left out) in any digit
+    script, read in the site's time zone (Tehran). Minutes are the finest step a person
+    types, so a value sent back as it was shown is not a change."""
+
+    widget = JalaliDateTimeInput
+    default_error_messages = {"invalid": "تاریخ و ساعت شمسی معتبری نیست؛ به شکل ۱۴۰۵/۰۴/۰۵ ۱۴:۳۰ وارد کنید."}
+
+    def to_python(self, value):
+        from django.utils import timezone
+
+        if isinstance(value, str):
+            value = value.strip()
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value
+        parts = persian.to_ascii_digits(str(value)).split()
+        if len(parts) not in (1, 2):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            day = persian.parse_jalali_date(parts[0])
+            hour, minute = (int(p) for p in (parts[1] if len(parts) == 2 else "0:0").split(":"))
+            moment = datetime.datetime.combine(day, datetime.time(hour, minute))
+        except (persian.PersianValueError, ValueError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return timezone.make_aware(moment)
+
+    def has_changed(self, initial, data):
+        def minute(value):
+            value = self.to_python(value)
+            return value.replace(second=0, microsecond=0) if value else None
+
+        try:
+            return minute(data) != minute(initial)
+        except ValidationError:
+            return True
+
+
+class PersianDecimalInput(forms.TextInput):
+    """A decimal number in Persian digits with the Persian decimal sign («۳۰٫۲۸»)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "dir": "ltr", "class": "vTextField", **(attrs or {})})
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return persian.persian_digits(value).replace(".", persian.DECIMAL_SEPARATOR) if value else value
+
+
+class PersianDecimalField(forms.DecimalField):
+    """Digits of any script and «٫» or «.» as the decimal sign."""
+
+    widget = PersianDecimalInput
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            value = persian.normalize_number_text(value)
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        return {}
+
+
+class PersianDigitsInput(forms.TextInput):
+    """Plain text whose digits are shown Persian (a cron field such as «۰,۳۰» or «*/۵»)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"dir": "ltr", "autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return persian.persian_digits(value) if value else value
+
+
+class AsciiDigitsCharField(forms.CharField):
+    """Text typed with digits of any script, stored with ASCII digits (what programs read)."""
+
+    widget = PersianDigitsInput
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return persian.to_ascii_digits(value) if value else value

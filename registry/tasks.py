@@ -9,6 +9,6 @@ from celery import shared_task
 from . import jobs
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, persian_name="ورود یا خروجی فهرست کسب‌وکارها")
 def run_registry_job(job_id: int) -> str:
     return jobs.job_run(job_id)

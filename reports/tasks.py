@@ -31,7 +31,9 @@ FAILED_OTHER = (
 )
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
+@shared_task(
+    bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES, persian_name="ساخت یک گزارش"
+)
 def build_report_task(self, report_id: int) -> str:
     try:
         report = services.report_build(report_id)
@@ -71,14 +73,14 @@ def build_report_task(self, report_id: int) -> str:
     return "busy" if wait is not None else "skipped"
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, persian_name="ساخت گزارش‌های مهلت‌دار")
 def run_deadline_schedules(today: str | None = None) -> list[int]:
     """Daily (django-celery-beat): `today` as an ISO date only for a manual re-run of a missed day."""
     day = datetime.date.fromisoformat(today) if today else None
     return [r.id for r in services.deadline_run(day)]
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, persian_name="فرستادن دوبارهٔ گزارش‌هایی که به صف نرسیدند")
 def resend_unqueued_reports() -> list[int]:
     """Every minute (django-celery-beat): reports whose request found Redis down are sent now."""
     return services.report_resend_unqueued()

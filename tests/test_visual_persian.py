@@ -197,6 +197,12 @@ def populated(official, staff, admin_user, commitment):
         )
     Report.objects.create(kind="pathology", requested_by=official, status="failed", error="ساخت گزارش انجام نشد.")
     DeadlineRule.objects.create(title="گزارش آسیب‌شناسی", jalali_month=4, jalali_day=5, report_kind="pathology")
+    # The worker's timetable has each kind of schedule (the migrations add a crontab and an interval).
+    from django.utils import timezone
+    from django_celery_beat.models import ClockedSchedule, SolarSchedule
+
+    ClockedSchedule.objects.create(clocked_time=timezone.now())
+    SolarSchedule.objects.create(event="sunset", latitude="30.28", longitude="57.07")
 
 
 def test_no_latin_word_digit_or_gregorian_date_on_any_page_as_any_role(client, official, staff, admin_user, populated):
@@ -214,16 +220,25 @@ def test_no_latin_word_digit_or_gregorian_date_on_any_page_as_any_role(client, o
     }
     problems: dict[str, list[str]] = {}
     visited = 0
+    seen: set[str] = set()
     for role, user, start in (
         ("official", official, ["/"]),
         ("staff", staff, ["/"]),
         ("admin", admin_user, ["/", "/admin/"]),
+        ("visitor", None, ["/accounts/login/", "/public/"]),  # signed out: sign-in and public pages
     ):
-        client.force_login(user)
+        if user is None:
+            client.logout()
+        else:
+            client.force_login(user)
         for path, _, text in walk(client, start):
             visited += 1
+            seen.add(path)
             found = latin_findings(text, data_words)
             if found:
                 problems[f"{role} {path}"] = sorted(set(found))[:12]
     assert visited > 60, visited
+    # The worker's timetable is read too: each kind of schedule, its list and its form.
+    for model in ("periodictask", "crontabschedule", "intervalschedule", "clockedschedule", "solarschedule"):
+        assert any(re.fullmatch(rf"/admin/django_celery_beat/{model}/\d+/change/", p) for p in seen), model
     assert not problems, "\n".join(f"{where}: {' '.join(found)}" for where, found in sorted(problems.items()))

@@ -58,3 +58,32 @@ def test_docs_page_is_served_by_the_site(client, db):
     script = client.get("/api/docs/?script=")
     assert script.status_code == 200
     assert "/api/schema/" in script.content.decode()
+
+
+def test_every_operation_response_parameter_and_field_is_described_in_persian(client, db):
+    """The documentation page (/api/docs/) is Swagger UI: its buttons are its own (English;
+    it has no translations), everything it shows from the schema is Persian."""
+    schema = _schema(client)
+    missing = []
+    for path, ops in schema["paths"].items():
+        for method, op in ops.items():
+            where = f"{method.upper()} {path}"
+            for key in ("summary", "description"):
+                if not PERSIAN.search(op.get(key, "")):
+                    missing.append(f"{where} {key}")
+            missing += [f"{where} tag {tag}" for tag in op.get("tags", []) if not PERSIAN.search(tag)]
+            missing += [
+                f"{where} parameter {p['name']}"
+                for p in op.get("parameters", [])
+                if not PERSIAN.search(p.get("description", ""))
+            ]
+            missing += [
+                f"{where} response {code}"
+                for code, answer in op["responses"].items()
+                if not PERSIAN.search(answer.get("description", ""))
+            ]
+    for name, component in schema["components"]["schemas"].items():
+        for field, spec in component.get("properties", {}).items():
+            if not PERSIAN.search(spec.get("description", "")):
+                missing.append(f"{name}.{field}")
+    assert not missing, missing
