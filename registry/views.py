@@ -25,7 +25,7 @@ from core.roles import is_official
 from core.writes import AlreadySubmitted
 
 from . import figures, import_files, imports, jobs, services
-from .figures import business_count, business_status_counts
+from .figures import business_list_counts
 from .filters import BusinessFilter
 from .forms import BusinessForm, CheckForm, ImportForm
 from .models import ContinuityCheck, HomeBusiness, RegistryJob
@@ -85,7 +85,7 @@ def business_list(request: HttpRequest) -> HttpResponse:
         "business_list_counts",
         reader_scope(request.user),
         _filters_key(request),
-        lambda: (business_status_counts(filterset.qs), business_count(filterset.qs)),
+        lambda: business_list_counts(filterset.qs),
     )
     page, query = _page(request, businesses, count=listed)
     return render(

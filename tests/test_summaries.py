@@ -295,6 +295,7 @@ def raw_figures(businesses, today):
         "reasons": rs.reason_counts(businesses),
         "survival": rs.cohort_survival(businesses, today=today),
         "listed": rs.business_count(businesses),
+        "list_counts": rs.business_list_counts(businesses),  # the list's both counts in one query
     }
 
 
