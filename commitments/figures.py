@@ -11,6 +11,7 @@ reports/figures.py.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -453,8 +454,10 @@ class ReportingPeriod:
     end: datetime.date
 
 
+@functools.lru_cache(maxsize=4096)
 def reporting_period(today: datetime.date, months: int) -> ReportingPeriod:
-    """The Jalali period of `months` months (1, 3, 6 or 12, counted from Farvardin) that holds `today`."""
+    """The Jalali period of `months` months (1, 3, 6 or 12, counted from Farvardin) that holds `today`.
+    Remembered: a page asks it for every commitment with the same day (ReportingPeriod is frozen)."""
     j = persian.to_jalali(today)
     first = (j.month - 1) // months * months + 1
     start, _ = persian.jalali_month_range(j.year, first)

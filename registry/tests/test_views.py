@@ -522,3 +522,12 @@ def test_the_filter_lists_are_the_querysets_read_in_one_query(request, who, comm
         else [(str(commitment.pk), commitment.title)]
     )
     assert len(offered["county"]) == 3 and '<option value="" selected>همه</option>' in html
+    # drawn as Django's own Select draws them, a filter chosen or not
+    chosen = BusinessFilter({"commitment": str(commitment.pk)}, queryset=HomeBusiness.objects.all(), user=user).form
+    for form_ in (form, chosen):
+        for name in ("county", "sector", "commitment"):
+            field = form_.fields[name]
+            plain = django_forms.Select(attrs=field.widget.attrs, choices=list(field.choices))
+            plain.is_required = field.widget.is_required
+            assert str(form_[name]) == form_[name].as_widget(widget=plain)
+    assert f'<option value="{commitment.pk}" selected>' in str(chosen["commitment"])
