@@ -274,7 +274,14 @@ class BusinessFigure(models.Model):
             models.Index(fields=["started_on"], name="bfig_started"),
             # The worklist: its counts (an index range per commitment), and its order.
             models.Index(fields=["commitment", "due_from"], name="bfig_commitment_due"),
-            models.Index(WORKLIST_ORDER, F("started_on"), F("business"), name="bfig_worklist_order"),
+            # With what the page's filter reads, so a later page's ids come from the index alone.
+            models.Index(
+                WORKLIST_ORDER,
+                F("started_on"),
+                F("business"),
+                name="bfig_worklist_order",
+                include=["commitment", "due_from", "last_checked"],
+            ),
             models.Index(fields=["owner_code_hash"], condition=Q(owner_code_hash__isnull=False), name="bfig_owner"),
         ]
 

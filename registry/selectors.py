@@ -198,6 +198,33 @@ def worklist_businesses(commitment_ids: list[int], *, since: datetime.date) -> Q
     )
 
 
+class WorklistRows:
+    """worklist_businesses as the worklist's Paginator pages through it: a page's ids are
+    found in BusinessFigure alone (its index, in the worklist's order), and only those
+    fifty businesses are joined to their commitment, county and sector. Joining first
+    made a later page join every business before it (half a second at page 400)."""
+
+    ordered = True
+
+    def __init__(self, commitment_ids: list[int], *, since: datetime.date):
+        self.commitment_ids, self.since = commitment_ids, since
+
+    def __getitem__(self, key: slice) -> list[HomeBusiness]:
+        if not isinstance(key, slice):
+            raise TypeError("the worklist is read a page (a slice) at a time")
+        order = Coalesce(F("last_checked"), Value(datetime.date.min), output_field=DateField())
+        ids = (
+            BusinessFigure.objects.filter(commitment_id__in=self.commitment_ids, due_from__lte=self.since)
+            .order_by(order, "started_on", "business_id")
+            .values("business_id")[key]
+        )
+        rows = worklist_businesses(self.commitment_ids, since=self.since).filter(pk__in=ids)
+        return list(rows.select_related("commitment", "county", "sector"))
+
+    def count(self) -> int:
+        return worklist_count(self.commitment_ids, since=self.since)
+
+
 def worklist_count(commitment_ids: list[int], *, since: datetime.date) -> int:
     """How many businesses worklist_businesses lists, counting the smaller side; one query.
 

@@ -30,6 +30,7 @@ from .filters import BusinessFilter
 from .forms import BusinessForm, CheckForm, ImportForm
 from .models import ContinuityCheck, HomeBusiness, RegistryJob
 from .selectors import (
+    WorklistRows,
     business_duplicate_of,
     business_get_visible,
     businesses_of_owners,
@@ -37,7 +38,6 @@ from .selectors import (
     duplicate_owners,
     job_get_visible,
     with_owner_flags,
-    worklist_businesses,
     worklist_count,
 )
 
@@ -352,7 +352,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     reportable = commitments_reportable_by(request.user)
     mine = sorted(reportable.values_list("id", flat=True))
     request.user._can_enter_businesses = bool(mine)  # the menu asks (commitments_ui.can_enter_businesses)
-    due = worklist_businesses(mine, since=since).select_related("commitment", "county", "sector")
+    due = WorklistRows(mine, since=since)
     # The count is cached until the next write, like the figures; the rows are not.
     count = figure_cache.cached(
         "worklist_count", figure_cache.scope_of_ids(mine), {"since": since}, lambda: worklist_count(mine, since=since)

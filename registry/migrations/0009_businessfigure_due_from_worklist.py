@@ -48,6 +48,7 @@ class Migration(migrations.Migration):
                 F("started_on"),
                 F("business"),
                 name="bfig_worklist_order",
+                include=["commitment", "due_from", "last_checked"],
             ),
         ),
     ]

@@ -14,6 +14,7 @@ from core import persian
 from registry import figures
 from registry.models import BusinessFigure, HomeBusiness
 from registry.selectors import (
+    WorklistRows,
     businesses_without_recent_check,
     latest_check_subquery,
     worklist_businesses,
@@ -68,6 +69,10 @@ def test_the_worklist_is_its_definition_over_the_checks(registry, commitment, ot
         assert list(worklist_businesses(ids, since=since).values_list("reference_code", flat=True)) == want
         # the count, whichever side it counts (the not-due ones, or the due when they are fewer)
         assert worklist_count(ids, since=since) == len(want)
+        # and the pages the view reads (ids from the summary's index first), wherever they start
+        rows = WorklistRows(ids, since=since)
+        for start, stop in ((0, 5), (3, 9), (7, 100)):
+            assert [b.reference_code for b in rows[start:stop]] == want[start:stop]
     assert by_the_checks([commitment.pk], D(2025, 2, 2))  # not an empty comparison
 
 
