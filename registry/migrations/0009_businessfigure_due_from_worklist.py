@@ -9,6 +9,19 @@ from django.db.models.functions import Coalesce
 
 
 def fill(apps, schema_editor):
+    """due_from of every row, in SQL. A database that had businesses before 0007 has no
+    rows yet (0007 could not write them with this column missing): they are all written
+    here, by the same recomputation as `check_summaries --repair`."""
+    business = apps.get_model("registry", "HomeBusiness").objects.using(schema_editor.connection.alias)
+    figure = apps.get_model("registry", "BusinessFigure").objects.using(schema_editor.connection.alias)
+    if business.exists() and not figure.exists():
+        from registry import summaries
+        from registry.models import BusinessFigure
+
+        columns = {f.column for f in apps.get_model("registry", "BusinessFigure")._meta.concrete_fields}
+        if columns == {f.column for f in BusinessFigure._meta.concrete_fields}:
+            summaries.repair()
+            return
     # The same as registry.summaries.due_from, in SQL: a million rows in one statement.
     if schema_editor.connection.vendor == "postgresql":
         later = "GREATEST(started_on, last_checked + 1)"

@@ -6,13 +6,15 @@ import importlib
 
 import pytest
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.db.models import F, Subquery
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core import persian
 from registry import figures
-from registry.models import BusinessFigure, HomeBusiness
+from registry import summaries as registry_summaries
+from registry.models import BusinessFigure, BusinessStatusSummary, HomeBusiness
 from registry.selectors import (
     WorklistRows,
     businesses_without_recent_check,
@@ -125,20 +127,49 @@ def test_the_worklist_reads_the_summary_not_the_checks(client, staff, commitment
     assert len(queries) <= 12
 
 
+class Editor:
+    """What the migrations' fill() uses of a schema editor (SQLite's cannot open inside a
+    test's transaction)."""
+
+    connection = connection
+
+    def execute(self, sql):
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
+def state_at(name: str):
+    return MigrationLoader(connection).project_state(("registry", name)).apps
+
+
 def test_the_migration_fills_due_from_as_the_summaries_compute_it(registry):
     migration = importlib.import_module("registry.migrations.0009_businessfigure_due_from_worklist")
     want = dict(BusinessFigure.objects.values_list("pk", "due_from"))
     assert len(set(want.values())) > 3
     BusinessFigure.objects.update(due_from=D(2000, 1, 1))
 
-    class Editor:  # what fill() uses of a schema editor (SQLite's cannot open inside a test's transaction)
-        def __init__(self):
-            self.connection = connection
-
-        def execute(self, sql):
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
-
-    migration.fill(None, Editor())
+    migration.fill(state_at("0009_businessfigure_due_from_worklist"), Editor())
 
     assert dict(BusinessFigure.objects.values_list("pk", "due_from")) == want
+
+
+def test_a_database_with_businesses_from_before_0007_gets_its_summaries_at_0009(registry):
+    # given businesses whose summary rows were never written (migrating from before 0007)
+    first = importlib.import_module("registry.migrations.0007_business_summaries")
+    then = importlib.import_module("registry.migrations.0009_businessfigure_due_from_worklist")
+    want = sorted(BusinessFigure.objects.values_list(*[f.attname for f in BusinessFigure._meta.concrete_fields]))
+    sums = sorted(BusinessStatusSummary.objects.values_list("commitment_id", "status", "counted", "businesses"))
+    BusinessFigure.objects.all().delete()
+    BusinessStatusSummary.objects.all().delete()
+
+    # when 0007 runs, it cannot write rows its table has no due_from for, and leaves them
+    first.fill(state_at("0007_business_summaries"), Editor())
+    assert not BusinessFigure.objects.exists()
+
+    # then 0009 writes them all, as check_summaries --repair would
+    then.fill(state_at("0009_businessfigure_due_from_worklist"), Editor())
+    assert (
+        sorted(BusinessFigure.objects.values_list(*[f.attname for f in BusinessFigure._meta.concrete_fields])) == want
+    )
+    assert sorted(BusinessStatusSummary.objects.values_list("commitment_id", "status", "counted", "businesses")) == sums
+    assert registry_summaries.differences() == []
