@@ -11,10 +11,11 @@ reports/figures.py.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from core import persian
@@ -261,34 +262,38 @@ def review_context(commitments: Iterable[Commitment]) -> dict[int, ReviewContext
     """For each commitment (by id): its «هدف», «تحقق‌یافته», «در انتظار بررسی»,
     «باقی‌مانده», and its parent's, for a tranche.
 
-    Two queries whatever the number of commitments: their families (each commitment, its
+    One query whatever the number of commitments: their families (each commitment, its
     parent, and the tranches two levels below either, as the commitment page reads them),
-    and the verified and submitted jobs of those grouped by commitment. The roll-up over
-    tranches is ladder()'s, run once on verified and once on submitted jobs.
+    each with its verified jobs and the baseline among them from the summary
+    (CommitmentVerifiedJobs, kept with every verification) and its submitted jobs from its
+    entries (through the partial index entry_awaiting_jobs: the submitted ones only). The
+    roll-up over tranches is ladder()'s, run once on verified and once on submitted jobs.
     """
     wanted = {c.pk: c for c in commitments}
     if not wanted:
         return {}
     heads = set(wanted) | {c.parent_id for c in wanted.values() if c.parent_id}
+    kept = CommitmentVerifiedJobs.objects.filter(commitment=OuterRef("pk")).order_by().values("commitment")
+    submitted = (
+        ProgressEntry.objects.filter(commitment=OuterRef("pk"), status=SUBMITTED, is_baseline=False)
+        .order_by()
+        .values("commitment")
+    )
     family = list(
-        Commitment.objects.filter(Q(pk__in=heads) | Q(parent_id__in=heads) | Q(parent__parent_id__in=heads)).order_by(
-            "id"
-        )
-    )
-    rows = (
-        ProgressEntry.objects.filter(commitment_id__in=[c.pk for c in family], status__in=[VERIFIED, SUBMITTED])
-        .values("commitment_id")
+        Commitment.objects.filter(Q(pk__in=heads) | Q(parent_id__in=heads) | Q(parent__parent_id__in=heads))
         .annotate(
-            jobs=Coalesce(Sum("jobs_created", filter=Q(status=VERIFIED)), 0),
-            baseline=Coalesce(Sum("jobs_created", filter=Q(status=VERIFIED, is_baseline=True)), 0),
-            awaiting=Coalesce(Sum("jobs_created", filter=Q(status=SUBMITTED, is_baseline=False)), 0),
+            _jobs=Coalesce(Subquery(kept.annotate(s=Sum("jobs")).values("s")), 0),
+            _baseline=Coalesce(Subquery(kept.filter(is_baseline=True).values("jobs")[:1]), 0),
+            _awaiting=Coalesce(Subquery(submitted.annotate(s=Sum("jobs_created")).values("s")), 0),
         )
+        .order_by("id")
     )
-    sums = {r["commitment_id"]: r for r in rows}
-    verified = {fig.commitment.pk: fig for fig in ladder(family, sums)}
+    verified = {
+        fig.commitment.pk: fig
+        for fig in ladder(family, {c.pk: {"jobs": c._jobs, "baseline": c._baseline} for c in family})
+    }
     awaiting = {
-        fig.commitment.pk: fig.realised
-        for fig in ladder(family, {pk: {"jobs": row["awaiting"]} for pk, row in sums.items()})
+        fig.commitment.pk: fig.realised for fig in ladder(family, {c.pk: {"jobs": c._awaiting} for c in family})
     }
 
     def figures_of(pk: int) -> TargetFigures:
@@ -449,8 +454,10 @@ class ReportingPeriod:
     end: datetime.date
 
 
+@functools.lru_cache(maxsize=4096)
 def reporting_period(today: datetime.date, months: int) -> ReportingPeriod:
-    """The Jalali period of `months` months (1, 3, 6 or 12, counted from Farvardin) that holds `today`."""
+    """The Jalali period of `months` months (1, 3, 6 or 12, counted from Farvardin) that holds `today`.
+    Remembered: a page asks it for every commitment with the same day (ReportingPeriod is frozen)."""
     j = persian.to_jalali(today)
     first = (j.month - 1) // months * months + 1
     start, _ = persian.jalali_month_range(j.year, first)
@@ -472,17 +479,17 @@ def commitments_owing_reports(commitments: QuerySet[Commitment], today: datetime
     arrives for the period or a later one. A period that closed before signing is not
     owed. One query: the latest entry's period per commitment.
     """
-    from django.db.models import Max
-
+    # Each commitment's latest period from the partial index entry_latest_reported: one
+    # index entry read per commitment, not every entry of every commitment grouped.
+    latest = (
+        ProgressEntry.objects.filter(commitment=OuterRef("pk"), status__in=[SUBMITTED, VERIFIED])
+        .order_by("-period_end")
+        .values("period_end")[:1]
+    )
     rows = (
         commitments.filter(status__in=[Commitment.Status.SIGNED, Commitment.Status.IN_EXECUTION])
         .exclude(instrument=Commitment.Instrument.BASELINE)
-        .annotate(
-            latest=Max(
-                "progress_entries__period_end",
-                filter=Q(progress_entries__status__in=[SUBMITTED, VERIFIED]),
-            )
-        )
+        .annotate(latest=Subquery(latest))
         .values_list("id", "reporting_period_months", "latest", "signed_on")
     )
     owing: dict[int, ReportingPeriod] = {}

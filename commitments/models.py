@@ -232,6 +232,20 @@ class ProgressEntry(models.Model):
         indexes = [
             models.Index(fields=["commitment", "status"]),
             models.Index(fields=["status", "period_end"]),
+            # «در انتظار بررسی» per commitment (figures.review_context) from the index alone.
+            models.Index(
+                fields=["commitment", "jobs_created"],
+                condition=Q(status="submitted", is_baseline=False),
+                name="entry_awaiting_jobs",
+            ),
+            # The review queue, oldest first, and its count: the submitted entries only.
+            models.Index(fields=["created_at", "id"], condition=Q(status="submitted"), name="entry_review_queue"),
+            # «نیازمند گزارش» (figures.commitments_owing_reports): each commitment's latest reported period.
+            models.Index(
+                fields=["commitment", "period_end"],
+                condition=Q(status__in=["submitted", "verified"]),
+                name="entry_latest_reported",
+            ),
         ]
 
     def __str__(self) -> str:

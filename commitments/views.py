@@ -287,6 +287,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         REVIEWS_PER_PAGE,
     ).get_page(request.GET.get("page"))
     entries = list(page.object_list)
+    request.user._review_count = page.paginator.count  # the menu's badge (commitments_ui.review_count)
     # The context of this page's cards at once: a fixed number of queries per page.
     reviews = figures.review_context(e.commitment for e in entries)
     cards = []

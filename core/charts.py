@@ -26,6 +26,8 @@ template would localise («12٫5» is no SVG coordinate).
 
 from __future__ import annotations
 
+import functools
+
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -106,11 +108,10 @@ def _bars(rows: list[dict], *, kind: str, label: str, height: float, legend=(), 
 def progress_bar(percent: float | None, *, width: int = 240, height: int = 18) -> SafeString:
     """A bar filled from the right by `percent` (clamped to 0–100); None → «بدون رقم»."""
     if percent is None:
-        return _render("progress.html", no_figure=NO_FIGURE_TEXT)
+        return _progress(no_figure=NO_FIGURE_TEXT)
     p = min(max(_num(percent), 0.0), 100.0)
     filled = width * p / 100.0
-    return _render(
-        "progress.html",
+    return _progress(
         label=format_percent(p),
         width=_n(width),
         height=_n(height),
@@ -119,6 +120,13 @@ def progress_bar(percent: float | None, *, width: int = 240, height: int = 18) -
         filled=_n(filled),
         fill_rx=_n(min(height / 2, filled / 2)),
     )
+
+
+@functools.lru_cache(maxsize=2048)
+def _progress(**values: str) -> SafeString:
+    # The bar is a function of these strings alone: drawn once for each, not on every card
+    # of a page that shows a hundred (the review queue).
+    return _render("progress.html", **values)
 
 
 def labelled_progress(percent: float | None, caption: str) -> SafeString:

@@ -72,8 +72,12 @@ def bump_now_and_on_commit() -> None:
 
 def scope_of(commitments) -> str:
     """A short, stable name for a set of commitments (one query: their ids)."""
-    ids = sorted(commitments.values_list("id", flat=True))
-    return hashlib.sha1(json.dumps(ids).encode()).hexdigest()[:16]
+    return scope_of_ids(commitments.values_list("id", flat=True))
+
+
+def scope_of_ids(ids) -> str:
+    """scope_of for ids already read (no query)."""
+    return hashlib.sha1(json.dumps(sorted(ids)).encode()).hexdigest()[:16]
 
 
 def cached(kind: str, scope: str, params, compute, timeout: int = FIGURE_TTL):

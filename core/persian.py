@@ -8,6 +8,7 @@ in the project should do these conversions by hand.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -176,6 +177,15 @@ def format_jalali(value: datetime.date | None, fmt: str = "%Y/%m/%d", digits: st
     """۱۴۰۵/۰۴/۰۵ (digits="fa") or 1405/04/05 (digits="ascii") from a Gregorian date."""
     if value is None:
         return ""
+    if type(value) is datetime.date:
+        return _format_jalali_date(value, fmt, digits)
+    text = to_jalali(value).strftime(fmt)
+    return persian_digits(text) if digits == "fa" else text
+
+
+@functools.lru_cache(maxsize=8192)
+def _format_jalali_date(value: datetime.date, fmt: str, digits: str) -> str:
+    # Remembered: a page writes hundreds of dates, and jdatetime takes tens of microseconds each.
     text = to_jalali(value).strftime(fmt)
     return persian_digits(text) if digits == "fa" else text
 
@@ -312,8 +322,10 @@ def next_jalali_occurrence(month: int, day: int, today: datetime.date | None = N
     raise AssertionError("unreachable: next year always has the date")
 
 
+@functools.lru_cache(maxsize=4096)
 def jalali_month_range(year: int, month: int) -> tuple[datetime.date, datetime.date]:
-    """First and last Gregorian day of a Jalali month, for Gregorian range queries."""
+    """First and last Gregorian day of a Jalali month, for Gregorian range queries
+    (remembered: jdatetime takes tens of microseconds a date)."""
     start = jdatetime.date(year, month, 1).togregorian()
     end = jdatetime.date(year, month, jalali_month_length(year, month)).togregorian()
     return start, end

@@ -176,6 +176,22 @@ def business_count(businesses: QuerySet[HomeBusiness]) -> int:
     return businesses.count()
 
 
+def business_list_counts(businesses: QuerySet[HomeBusiness]) -> tuple[dict[str, dict[str, int]], int]:
+    """(business_status_counts, business_count) of the same businesses: from the summary in
+    one query when it can say them, else each from the rows."""
+    summary = summary_rows(businesses, BusinessStatusSummary, _SCOPE_FIELDS | {"status"}, ProvinceStatusSummary)
+    if summary is None:
+        return business_status_counts(businesses), business_count(businesses)
+    rows = summary.values("status").annotate(
+        n=Coalesce(Sum("businesses", filter=Q(counted=True)), 0),
+        jobs=Sum("jobs", filter=Q(counted=True)),
+        listed=Coalesce(Sum("businesses"), 0),
+    )
+    rows = list(rows)
+    counts = {r["status"]: {"count": r["n"], "jobs": r["jobs"] or 0} for r in rows if r["n"]}
+    return counts, sum(r["listed"] for r in rows)
+
+
 def still_active_jobs(counts: dict[str, dict[str, int]]) -> int:
     """«هنوز فعال»: the jobs of businesses whose latest check says active, read from
     business_status_counts (each owner once; a never-checked business is not in it)."""

@@ -1,9 +1,12 @@
 """The registry: home businesses created under a commitment, and the checks that tell
 whether each one continues."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from commitments.models import Commitment
@@ -229,6 +232,11 @@ class SurvivalStatus(models.TextChoices):
     INACTIVE = "inactive", "غیرفعال"
 
 
+# The worklist's first key: the latest check, never checked first. As an expression, not
+# last_checked NULLS FIRST, which SQLite's indexes do not take; no check is dated 1/1/1.
+WORKLIST_ORDER = Coalesce(F("last_checked"), Value(datetime.date.min), output_field=models.DateField())
+
+
 class BusinessFigure(models.Model):
     """One business as the figures count it: what its summary rows hold of it."""
 
@@ -248,6 +256,10 @@ class BusinessFigure(models.Model):
     status = models.CharField(max_length=20)
     reason = models.CharField(max_length=20, blank=True)  # the latest check's
     last_checked = models.DateField(null=True)  # the latest check's day (the pathology listing)
+    # The first day the worklist's «six months ago» may be for it to list the business:
+    # its start, or the day after its latest check when that is later. The worklist lists
+    # the businesses with due_from <= «six months ago» (registry.views.worklist).
+    due_from = models.DateField()
     status_3 = models.CharField(max_length=20, blank=True, choices=SurvivalStatus.choices)
     status_6 = models.CharField(max_length=20, blank=True, choices=SurvivalStatus.choices)
     status_12 = models.CharField(max_length=20, blank=True, choices=SurvivalStatus.choices)
@@ -260,6 +272,16 @@ class BusinessFigure(models.Model):
             models.Index(fields=["county", "cohort"], name="bfig_county_cohort"),
             models.Index(fields=["sector", "cohort"], name="bfig_sector_cohort"),
             models.Index(fields=["started_on"], name="bfig_started"),
+            # The worklist: its counts (an index range per commitment), and its order.
+            models.Index(fields=["commitment", "due_from"], name="bfig_commitment_due"),
+            # With what the page's filter reads, so a later page's ids come from the index alone.
+            models.Index(
+                WORKLIST_ORDER,
+                F("started_on"),
+                F("business"),
+                name="bfig_worklist_order",
+                include=["commitment", "due_from", "last_checked"],
+            ),
             models.Index(fields=["owner_code_hash"], condition=Q(owner_code_hash__isnull=False), name="bfig_owner"),
         ]
 

@@ -65,6 +65,7 @@ class Row(NamedTuple):
     status: str
     reason: str
     last_checked: datetime.date | None
+    due_from: datetime.date
     status_3: str
     status_6: str
     status_12: str
@@ -86,6 +87,14 @@ def cohort_of(day: datetime.date) -> int:
     return j.year * 12 + j.month - 1
 
 
+def due_from(started_on: datetime.date, last_checked: datetime.date | None) -> datetime.date:
+    """BusinessFigure.due_from: the worklist lists a business once «six months ago» is on or
+    after its start and after its latest check; this is the first such day."""
+    if last_checked is None:
+        return started_on
+    return max(started_on, last_checked + datetime.timedelta(days=1))
+
+
 def _counted_expression():
     """True for the business its owner's figures count (registry.selectors.counted)."""
     earlier = HomeBusiness.objects.filter(owner_code_hash=OuterRef("owner_code_hash")).filter(
@@ -98,6 +107,7 @@ def _row(business: tuple, checks: list[tuple]) -> Row:
     """`checks`: (checked_on, id, status, reason), latest first."""
     pk, commitment, county, sector, owner, started_on, jobs, status, counted = business
     reason = checks[0][3] if checks else ""
+    last_checked = checks[0][0] if checks else None
     horizons = _horizons(started_on)
     at = {}
     for n in HORIZONS:
@@ -116,7 +126,8 @@ def _row(business: tuple, checks: list[tuple]) -> Row:
         bool(counted),
         status,
         reason or "",
-        checks[0][0] if checks else None,
+        last_checked,
+        due_from(started_on, last_checked),
         at[3],
         at[6],
         at[12],

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,20 +25,20 @@ from core.roles import is_official
 from core.writes import AlreadySubmitted
 
 from . import figures, import_files, imports, jobs, services
-from .figures import business_count, business_status_counts
+from .figures import business_list_counts
 from .filters import BusinessFilter
 from .forms import BusinessForm, CheckForm, ImportForm
 from .models import ContinuityCheck, HomeBusiness, RegistryJob
 from .selectors import (
+    WorklistRows,
     business_duplicate_of,
     business_get_visible,
     businesses_of_owners,
     businesses_visible_to,
-    businesses_without_recent_check,
     duplicate_owners,
     job_get_visible,
-    latest_check_subquery,
     with_owner_flags,
+    worklist_count,
 )
 
 PAGE_SIZE = 50
@@ -86,7 +85,7 @@ def business_list(request: HttpRequest) -> HttpResponse:
         "business_list_counts",
         reader_scope(request.user),
         _filters_key(request),
-        lambda: (business_status_counts(filterset.qs), business_count(filterset.qs)),
+        lambda: business_list_counts(filterset.qs),
     )
     page, query = _page(request, businesses, count=listed)
     return render(
@@ -350,17 +349,16 @@ def worklist(request: HttpRequest) -> HttpResponse:
     check in the last six months; never checked first, then the longest unchecked."""
     today = persian.local_today()
     since = figures.add_jalali_months(today, -WORKLIST_MONTHS)
-    last_check = latest_check_subquery().values("checked_on")[:1]
-    mine = HomeBusiness.objects.filter(commitment__in=commitments_reportable_by(request.user), started_on__lte=since)
-    due = (
-        businesses_without_recent_check(mine, since=since)
-        .select_related("commitment", "county", "sector")
-        .annotate(last_checked=Subquery(last_check, output_field=HomeBusiness._meta.get_field("started_on")))
-        .order_by(F("last_checked").asc(nulls_first=True), "started_on", "id")
-    )
-    page, query = _page(request, due)
-    # «نیازمند گزارش»: the reporter's commitments still owing a progress entry for their period.
     reportable = commitments_reportable_by(request.user)
+    mine = sorted(reportable.values_list("id", flat=True))
+    request.user._can_enter_businesses = bool(mine)  # the menu asks (commitments_ui.can_enter_businesses)
+    due = WorklistRows(mine, since=since)
+    # The count is cached until the next write, like the figures; the rows are not.
+    count = figure_cache.cached(
+        "worklist_count", figure_cache.scope_of_ids(mine), {"since": since}, lambda: worklist_count(mine, since=since)
+    )
+    page, query = _page(request, due, count=count)
+    # «نیازمند گزارش»: the reporter's commitments still owing a progress entry for their period.
     owing = commitment_figures.commitments_owing_reports(reportable, today)
     owing_rows = [(c, owing[c.pk]) for c in reportable.filter(pk__in=owing).order_by("title", "pk")]
     return render(

@@ -10,6 +10,7 @@ import random
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import F, Subquery
 from django.urls import reverse
 
 from commitments import services as commitment_services
@@ -20,8 +21,14 @@ from registry import figures as rs
 from registry import imports
 from registry import services as registry_services
 from registry import summaries as registry_summaries
-from registry.models import BusinessStatusSummary, ContinuityCheck, HomeBusiness
-from registry.selectors import businesses_visible_to
+from registry.models import BusinessFigure, BusinessStatusSummary, ContinuityCheck, HomeBusiness
+from registry.selectors import (
+    businesses_visible_to,
+    businesses_without_recent_check,
+    latest_check_subquery,
+    worklist_businesses,
+    worklist_count,
+)
 from reports import figures as report_figures
 from tests import factories as f
 
@@ -288,6 +295,7 @@ def raw_figures(businesses, today):
         "reasons": rs.reason_counts(businesses),
         "survival": rs.cohort_survival(businesses, today=today),
         "listed": rs.business_count(businesses),
+        "list_counts": rs.business_list_counts(businesses),  # the list's both counts in one query
     }
 
 
@@ -326,6 +334,28 @@ def test_random_writes_through_every_path_keep_the_summaries_equal_to_the_rows(w
             from_rows = [raw_figures(qs, today) for qs in scopes]
         assert from_summaries == from_rows
     assert HomeBusiness.objects.exists() and BusinessStatusSummary.objects.exists()
+    # and the worklist, read from each business's summary row, is its definition over the checks
+    ids = sorted(c.pk for c in w.commitments)
+    listed = set()
+    for since in (persian.local_today(), TODAY, datetime.date(2024, 9, 1), datetime.date(2025, 6, 1)):
+        for mine in (ids, ids[:1]):
+            want = worklist_by_the_checks(mine, since)
+            assert list(worklist_businesses(mine, since=since).values_list("pk", flat=True)) == want
+            assert worklist_count(mine, since=since) == len(want)
+            listed.add(len(want))
+    assert max(listed) > 0  # not an empty comparison
+
+
+def worklist_by_the_checks(commitment_ids, since) -> list[int]:
+    """The worklist's definition over the rows (registry.views.worklist before the summary)."""
+    mine = HomeBusiness.objects.filter(commitment_id__in=commitment_ids, started_on__lte=since)
+    last = latest_check_subquery().values("checked_on")[:1]
+    return list(
+        businesses_without_recent_check(mine, since=since)
+        .annotate(last=Subquery(last, output_field=HomeBusiness._meta.get_field("started_on")))
+        .order_by(F("last").asc(nulls_first=True), "started_on", "id")
+        .values_list("pk", flat=True)
+    )
 
 
 def test_dashboard_figures_from_the_summary_equal_the_entries(world, commitment, other_commitment):
@@ -364,6 +394,7 @@ def test_check_summaries_reports_a_difference_in_persian_and_repair_mends_it(wor
 
     # given writes that bypass the ORM's saves (a queryset update, as raw SQL would)
     HomeBusiness.objects.filter(pk=HomeBusiness.objects.first().pk).update(jobs=99)
+    BusinessFigure.objects.filter(pk=HomeBusiness.objects.last().pk).update(due_from=datetime.date(1999, 1, 1))
     VerifiedJobsSummary.objects.update(jobs=0)
 
     # then the check names each difference in Persian and fails
@@ -377,6 +408,10 @@ def test_check_summaries_reports_a_difference_in_persian_and_repair_mends_it(wor
     call_command("check_summaries", repair=True)
     assert "اصلاح شد" in capsys.readouterr().out
     assert_summaries_equal_recomputation()
+    last = HomeBusiness.objects.last()
+    assert BusinessFigure.objects.get(pk=last.pk).due_from == registry_summaries.due_from(
+        last.started_on, last.checks.order_by("-checked_on").values_list("checked_on", flat=True).first()
+    )
     call_command("check_summaries")
 
 

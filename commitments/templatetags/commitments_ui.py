@@ -14,7 +14,10 @@ def review_count(user) -> int | None:
     """Entries waiting for an official's review; None (and no query) for anyone else."""
     if not is_official(user):
         return None
-    return selectors.entries_awaiting_review(user).count()
+    # The review queue counts them already for its pages, and leaves the number here.
+    if not hasattr(user, "_review_count"):
+        user._review_count = selectors.entries_awaiting_review(user).count()
+    return user._review_count
 
 
 @register.simple_tag

@@ -1,7 +1,9 @@
 """Display filters: Jalali dates and Persian digits. Built in to every template."""
 
+import functools
+
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
 
 from core import glossary, persian
@@ -66,10 +68,24 @@ def figure(key: str, text: str = ""):
     glossary's and a reader is one click from what the number means. `text` replaces
     the words where the page needs a longer phrase (it still links the definition).
     """
+    # The same few labels come back on every card of a page (the review queue has ten a
+    # card): each link is built once per glossary address, not reversed every time.
+    if type(text) is not str:  # a safe string keeps its own escaping: not from the cache
+        return _figure_link.__wrapped__(key, text, reverse("glossary"))
+    return _figure_link(key, text, _glossary_url(get_script_prefix()))
+
+
+@functools.lru_cache(maxsize=8)
+def _glossary_url(script_prefix: str) -> str:
+    return reverse("glossary")
+
+
+@functools.lru_cache(maxsize=512)
+def _figure_link(key: str, text: str, url: str):
     entry = glossary.FIGURES[key]
     return format_html(
         '<a class="figure-label" href="{}#{}" title="{}">{}</a>',
-        reverse("glossary"),
+        url,
         entry.key,
         entry.definition,
         text or entry.label,

@@ -491,3 +491,43 @@ def test_a_look_alike_of_a_registered_code_is_refused_in_persian(client, staff, 
     assert response.status_code == 200
     assert response.context["form"].errors["reference_code"] == ["کسب‌وکار خانگی با این کد پیگیری از قبل موجود است."]
     assert list(HomeBusiness.objects.values_list("reference_code", flat=True)) == ["AB-12"]
+
+
+@pytest.mark.parametrize("who", ["official", "staff"])
+def test_the_filter_lists_are_the_querysets_read_in_one_query(request, who, commitment, other_commitment, places):
+    from django import forms as django_forms
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registry.filters import BusinessFilter
+
+    f.CountyFactory(name="بم")
+    f.SectorFactory(name="فرش")
+    user = request.getfixturevalue(who)
+    form = BusinessFilter({}, queryset=HomeBusiness.objects.all(), user=user).form
+    with CaptureQueriesContext(connection) as queries:
+        offered = {
+            n: [(str(v), label) for v, label in form.fields[n].choices] for n in ("county", "sector", "commitment")
+        }
+        html = str(form)
+    assert len(queries) == 1
+
+    for name in ("county", "sector", "commitment"):
+        field = form.fields[name]
+        plain = django_forms.ModelChoiceField(queryset=field.queryset, empty_label=field.empty_label, required=False)
+        assert offered[name] == [(str(v), label) for v, label in plain.choices]
+    assert offered["commitment"][1:] == (
+        [(str(c.pk), c.title) for c in (commitment, other_commitment)]
+        if who == "official"
+        else [(str(commitment.pk), commitment.title)]
+    )
+    assert len(offered["county"]) == 3 and '<option value="" selected>همه</option>' in html
+    # drawn as Django's own Select draws them, a filter chosen or not
+    chosen = BusinessFilter({"commitment": str(commitment.pk)}, queryset=HomeBusiness.objects.all(), user=user).form
+    for form_ in (form, chosen):
+        for name in ("county", "sector", "commitment"):
+            field = form_.fields[name]
+            plain = django_forms.Select(attrs=field.widget.attrs, choices=list(field.choices))
+            plain.is_required = field.widget.is_required
+            assert str(form_[name]) == form_[name].as_widget(widget=plain)
+    assert f'<option value="{commitment.pk}" selected>' in str(chosen["commitment"])
