@@ -84,9 +84,9 @@ def test_insert_values_writes_the_figure_rows(commitment):
     business = f.HomeBusinessFactory(commitment=commitment)
     BusinessFigure.objects.filter(business=business).delete()
     names = ("business_id", "commitment_id", "county_id", "sector_id", "owner_code_hash", "started_on", "cohort")
-    names += ("jobs", "counted", "status", "reason", "last_checked", "status_3", "status_6", "status_12")
+    names += ("jobs", "counted", "status", "reason", "last_checked", "due_from", "status_3", "status_6", "status_12")
     row = (business.pk, commitment.pk, business.county_id, business.sector_id, None, business.started_on)
-    row += (16_845, 2, False, "active", "", None, "", "active", "")
+    row += (16_845, 2, False, "active", "", None, business.started_on, "", "active", "")
 
     bulk.insert_values(BusinessFigure, names, [row])
 
