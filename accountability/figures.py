@@ -4,7 +4,7 @@ and cached for anonymous traffic.
 Only verified figures and aggregates leave here: the programme's headline figures
 (reports.figures), each public commitment's ladder and public status
 (commitments.figures), survival at 3/6/12 months over its businesses
-(registry.figures: survival_by for the list, in one grouped query; survival_overall for
+(registry.survival: survival_by for the list, in one grouped query; survival_overall for
 one commitment), jobs per county, and the frozen snapshot. Rows are plain dicts of those numbers and the commitments' public words
 (title, organisation, dates): no person, business, note, file or single loan is read
 into them, so none can reach a template.
@@ -29,8 +29,8 @@ from commitments.models import Commitment, Milestone, ProgressEntry
 from commitments.selectors import commitments_public
 from core import charts, figure_cache, glossary, persian
 from programs import tiles
-from registry.figures import survival_by, survival_overall
 from registry.models import HomeBusiness
+from registry.survival import survival_by, survival_overall
 from reports import figures as report_figures
 from reports import selectors as report_selectors
 from reports.models import FigureSnapshot
@@ -103,7 +103,7 @@ def _cells(totals: dict[int, dict]) -> list[dict]:
 
 def _survival_of_families(families: dict[int, list[int]], today: datetime.date) -> dict[int, list[dict]]:
     """Survival for each root commitment over it and its tranches, all in one grouped
-    survival query (registry.figures.survival_by), cached like _survival."""
+    survival query (registry.survival.survival_by), cached like _survival."""
     key = (
         "public-survival-all:"
         + hashlib.sha1(

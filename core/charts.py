@@ -234,7 +234,7 @@ def monthly_columns(rows: list[dict]) -> SafeString:
 
 
 def survival_columns(rows: list[dict], *, months=(3, 6, 12)) -> SafeString:
-    """Per cohort (rows of registry.figures.cohort_survival): one thin bar per horizon,
+    """Per cohort (rows of registry.survival.cohort_survival): one thin bar per horizon,
     as long as the share still active N months after starting; «—» where nobody is
     eligible yet. At most three horizons: one colour each, and charts.css sizes the bars
     for one to three lines."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # How late a check may come and still tell a business's status at 3, 6 or 12 months
-# (registry.figures.cohort_survival); the survival definition below says it in words.
+# (registry.survival.cohort_survival); the survival definition below says it in words.
 SURVIVAL_WINDOW_MONTHS = 3
 _WINDOW_WORDS = {3: "سه"}[SURVIVAL_WINDOW_MONTHS]
 
@@ -227,7 +227,7 @@ FIGURES: dict[str, Figure] = {
             "تا ششم پس از شروع ثبت شده، وضعیت «پس از ۳ ماه» است و پایش ماه هفتم، وضعیت «پس از ۶ ماه». "
             "کسب‌وکاری که در این سه ماه پایشی ندارد، در آن ستون «پایش‌نشده» است و در سهم فعال شمرده نمی‌شود؛ "
             "کسب‌وکاری که هنوز به آن تاریخ نرسیده، اصلاً شمرده نمی‌شود. سهم فعال = فعال ÷ پایش‌شده.",
-            "registry.figures.cohort_survival",
+            "registry.survival.cohort_survival",
             _REGISTRY,
         ),
         Figure(

@@ -318,7 +318,7 @@ class BusinessStatusSummary(models.Model):
 
 class CohortSummary(models.Model):
     """Counted businesses by commitment × start month (Jalali) × status at 3, 6 and 12
-    months (registry.figures.cohort_survival's rule)."""
+    months (registry.survival.cohort_survival's rule)."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="+")
     cohort = models.IntegerField()

@@ -34,7 +34,6 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from commitments.models import Commitment
 from core import bulk, persian, summaries
 
-from .figures import WINDOW_MONTHS, add_jalali_months
 from .models import (
     BusinessFigure,
     BusinessStatusSummary,
@@ -44,6 +43,7 @@ from .models import (
     ProvinceCohortSummary,
     ProvinceStatusSummary,
 )
+from .survival import WINDOW_MONTHS, add_jalali_months
 
 HORIZONS = (3, 6, 12)  # the months a status is stored for (BusinessFigure.status_N)
 _ID_CHUNK = 2000  # ids per `IN (...)`: SQLite allows ~32k parameters a statement

@@ -24,7 +24,7 @@ from core.history import change_rows
 from core.roles import is_official
 from core.writes import AlreadySubmitted
 
-from . import figures, import_files, imports, jobs, services
+from . import figures, import_files, imports, jobs, services, survival
 from .figures import business_list_counts
 from .filters import BusinessFilter
 from .forms import BusinessForm, CheckForm, ImportForm
@@ -314,11 +314,11 @@ def cohorts(request: HttpRequest) -> HttpResponse:
         reader_scope(request.user),
         {"filters": _filters_key(request), "today": today, "months": months},
         lambda: (
-            figures.cohort_survival(businesses, months=months, today=today),
+            survival.cohort_survival(businesses, months=months, today=today),
             figures.reason_counts(businesses),
         ),
     )
-    overall = figures.survival_totals(rows, months=months)
+    overall = survival.survival_totals(rows, months=months)
     for row in rows:
         row["cells"] = [(n, _with_percent(row["survival"][n])) for n in months]
     return render(
@@ -332,7 +332,7 @@ def cohorts(request: HttpRequest) -> HttpResponse:
             "colspan": 2 + 2 * len(months),
             "chart": charts.survival_columns(rows, months=months),
             "reasons": reasons,
-            "survival_rule": figures.SURVIVAL_RULE,
+            "survival_rule": survival.SURVIVAL_RULE,
             "today": today,
         },
     )
@@ -348,7 +348,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     """The reporter's businesses that started more than six months ago and have had no
     check in the last six months; never checked first, then the longest unchecked."""
     today = persian.local_today()
-    since = figures.add_jalali_months(today, -WORKLIST_MONTHS)
+    since = survival.add_jalali_months(today, -WORKLIST_MONTHS)
     reportable = commitments_reportable_by(request.user)
     mine = sorted(reportable.values_list("id", flat=True))
     request.user._can_enter_businesses = bool(mine)  # the menu asks (commitments_ui.can_enter_businesses)

@@ -27,6 +27,7 @@ from commitments import selectors as commitment_selectors
 from commitments.models import Commitment, ProgressEntry
 from core import persian
 from registry import figures as registry_figures
+from registry import survival as registry_survival
 from registry.models import HomeBusiness
 from reports import figures as report_figures
 from reports.models import Report
@@ -151,8 +152,8 @@ def business_figures(official, world) -> list[str]:
 
 
 def cohort_figures(official, world) -> list[str]:
-    rows = registry_figures.cohort_survival(HomeBusiness.objects.all(), months=(3, 6, 12))
-    overall = registry_figures.survival_totals(rows, months=(3, 6, 12))
+    rows = registry_survival.cohort_survival(HomeBusiness.objects.all(), months=(3, 6, 12))
+    overall = registry_survival.survival_totals(rows, months=(3, 6, 12))
     texts = [n(sum(r["started"] for r in rows))]
     for cell in overall.values():
         if cell["share"] is not None:

@@ -21,6 +21,7 @@ from registry import figures as rs
 from registry import imports
 from registry import services as registry_services
 from registry import summaries as registry_summaries
+from registry import survival as registry_survival
 from registry.models import BusinessFigure, BusinessStatusSummary, ContinuityCheck, HomeBusiness
 from registry.selectors import (
     businesses_visible_to,
@@ -293,7 +294,7 @@ def raw_figures(businesses, today):
         "by_sector": rs.pathology_breakdown(businesses, by="sector"),
         "by_commitment": rs.pathology_breakdown(businesses, by="commitment"),
         "reasons": rs.reason_counts(businesses),
-        "survival": rs.cohort_survival(businesses, today=today),
+        "survival": registry_survival.cohort_survival(businesses, today=today),
         "listed": rs.business_count(businesses),
         "list_counts": rs.business_list_counts(businesses),  # the list's both counts in one query
     }

@@ -5,6 +5,7 @@ from django.db import connection
 
 from core.persian import make_jalali_date as J
 from registry import figures as rs
+from registry import survival as rsv
 from registry.models import HomeBusiness
 from tests import factories as f
 
@@ -150,13 +151,13 @@ def test_reason_counts_names_non_active_businesses_without_a_check_unknown(commi
     ],
 )
 def test_add_jalali_months(start, months, expected):
-    assert rs.add_jalali_months(start, months) == expected
+    assert rsv.add_jalali_months(start, months) == expected
 
 
 def test_latest_start_reaching_today():
-    assert rs._latest_start_reaching(1, J(1404, 7, 30)) == J(1404, 6, 31)
-    assert rs._latest_start_reaching(1, J(1404, 7, 29)) == J(1404, 6, 29)
-    assert rs._latest_start_reaching(3, J(1404, 10, 4)) == J(1404, 7, 4)
+    assert rsv._latest_start_reaching(1, J(1404, 7, 30)) == J(1404, 6, 31)
+    assert rsv._latest_start_reaching(1, J(1404, 7, 29)) == J(1404, 6, 29)
+    assert rsv._latest_start_reaching(3, J(1404, 10, 4)) == J(1404, 7, 4)
 
 
 # ---------------------------------------------------------------- cohorts
@@ -171,11 +172,11 @@ def survival_path(request, monkeypatch):
     the summaries cannot say); the PostgreSQL one needs PostgreSQL
     (DATABASE_URL=postgres://…), and there the portable one is chosen by hand."""
     if request.param != "summaries":
-        monkeypatch.setattr(rs, "_survival_from_summaries", lambda *args: None)
+        monkeypatch.setattr(rsv, "_survival_from_summaries", lambda *args: None)
     if request.param == "postgresql" and connection.vendor != "postgresql":
         pytest.skip("the raw-SQL path runs only on PostgreSQL: run with DATABASE_URL=postgres://…")
     if request.param == "portable" and connection.vendor == "postgresql":
-        monkeypatch.setattr(rs, "_survival_groups_postgresql", rs._survival_groups_portable)
+        monkeypatch.setattr(rsv, "_survival_groups_postgresql", rsv._survival_groups_portable)
     return request.param
 
 
@@ -223,7 +224,7 @@ def cohorts(commitment, other_commitment):
 
 def test_cohort_survival_follows_the_written_rule(cohorts, survival_path, django_assert_num_queries):
     with django_assert_num_queries(2):
-        rows = rs.cohort_survival(cohorts, today=TODAY)
+        rows = rsv.cohort_survival(cohorts, today=TODAY)
 
     assert [(r["label"], r["started"]) for r in rows] == [
         ("فروردین ۱۴۰۴", 8),
@@ -251,13 +252,13 @@ def test_cohort_survival_follows_the_written_rule(cohorts, survival_path, django
 
 
 def test_cohort_survival_a_day_later_counts_the_later_horizon(cohorts, survival_path):
-    rows = rs.cohort_survival(cohorts, months=(3,), today=J(1404, 10, 16))
+    rows = rsv.cohort_survival(cohorts, months=(3,), today=J(1404, 10, 16))
 
     assert rows[6]["survival"][3] == ts(active=0, eligible=0, unknown=2)
 
 
 def test_survival_overall_sums_the_cohorts(cohorts, survival_path):
-    totals = rs.survival_overall(cohorts, months=(3, 6, 12), today=TODAY)
+    totals = rsv.survival_overall(cohorts, months=(3, 6, 12), today=TODAY)
 
     assert totals == {
         3: {"eligible": 5, "active": 4, "share": 0.8, "unknown": 6},
@@ -267,14 +268,14 @@ def test_survival_overall_sums_the_cohorts(cohorts, survival_path):
 
 
 def test_the_rule_is_one_persian_text_with_its_window():
-    assert rs.WINDOW_MONTHS == 3
-    assert "نخستین پایش" in rs.SURVIVAL_RULE and "«پایش‌نشده»" in rs.SURVIVAL_RULE
-    assert "فعال ÷ پایش‌شده" in rs.SURVIVAL_RULE
+    assert rsv.WINDOW_MONTHS == 3
+    assert "نخستین پایش" in rsv.SURVIVAL_RULE and "«پایش‌نشده»" in rsv.SURVIVAL_RULE
+    assert "فعال ÷ پایش‌شده" in rsv.SURVIVAL_RULE
 
 
 def test_cohort_survival_of_nothing():
-    assert rs.cohort_survival(HomeBusiness.objects.none()) == []
-    assert rs.survival_overall(HomeBusiness.objects.none()) == {
+    assert rsv.cohort_survival(HomeBusiness.objects.none()) == []
+    assert rsv.survival_overall(HomeBusiness.objects.none()) == {
         6: {"eligible": 0, "active": 0, "share": None, "unknown": 0},
         12: {"eligible": 0, "active": 0, "share": None, "unknown": 0},
     }
@@ -332,7 +333,7 @@ def test_reason_counts_leave_out_the_duplicate(one_owner_twice):
 
 def test_cohort_survival_counts_an_owner_once(one_owner_twice, survival_path, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
-        rows = rs.cohort_survival(HomeBusiness.objects.all(), months=(3,), today=J(1404, 1, 1))
+        rows = rsv.cohort_survival(HomeBusiness.objects.all(), months=(3,), today=J(1404, 1, 1))
 
     assert [(r["label"], r["started"], r["survival"][3]) for r in rows] == [
         ("فروردین ۱۴۰۳", 1, {"eligible": 1, "active": 1, "share": 1.0, "unknown": 0}),
@@ -346,4 +347,4 @@ def test_the_other_commitment_alone_leaves_out_an_owner_counted_elsewhere(one_ow
     theirs = HomeBusiness.objects.filter(commitment=other_commitment)
 
     assert rs.business_status_counts(theirs) == {"active": {"count": 1, "jobs": 1}}
-    assert [r["started"] for r in rs.cohort_survival(theirs, months=(3,), today=J(1404, 1, 1))] == [1]
+    assert [r["started"] for r in rsv.cohort_survival(theirs, months=(3,), today=J(1404, 1, 1))] == [1]

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from registry import figures as rf
-from registry.figures import survival_by, survival_overall
+from registry import survival as rf
 from registry.models import HomeBusiness
+from registry.survival import survival_by, survival_overall
 from tests import factories as f
 
 TODAY = datetime.date(2026, 6, 1)

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from core import persian
 from core.persian import make_jalali_date as J
-from registry.figures import SURVIVAL_RULE
 from registry.models import ContinuityCheck, HomeBusiness
+from registry.survival import SURVIVAL_RULE
 from tests import factories as f
 from tests.pages import FIGURE_LINK, export_file, text_of
 

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core import persian
-from registry import figures
 from registry import summaries as registry_summaries
+from registry import survival
 from registry.models import BusinessFigure, BusinessStatusSummary, HomeBusiness
 from registry.selectors import (
     WorklistRows,
@@ -97,7 +97,7 @@ def test_a_check_or_a_moved_start_moves_a_business_in_and_out_of_the_worklist(re
 
 def test_the_worklist_page_shows_the_definition_page_by_page(client, staff, commitment, other_commitment):
     today = persian.local_today()
-    since = figures.add_jalali_months(today, -WORKLIST_MONTHS)
+    since = survival.add_jalali_months(today, -WORKLIST_MONTHS)
     for i in range(PAGE_SIZE + 7):
         business = f.HomeBusinessFactory(
             commitment=commitment, reference_code=f"P-{i:03d}", started_on=since - datetime.timedelta(days=i % 9)

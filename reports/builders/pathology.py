@@ -8,6 +8,7 @@ import datetime
 
 from core import charts, glossary, persian
 from registry import figures as registry
+from registry import survival as registry_survival
 from registry.models import ContinuityCheck, HomeBusiness
 
 from ..models import Report
@@ -43,7 +44,7 @@ def pathology_totals(scope: ReportScope, cohorts: list[dict]) -> dict:
         return counts.get(status, {}).get(key, 0)
 
     total = sum(v["count"] for v in counts.values())
-    survival = registry.survival_totals(cohorts, months=(6, 12))
+    survival = registry_survival.survival_totals(cohorts, months=(6, 12))
     return {
         "total": total,
         "active": n("active"),
@@ -151,7 +152,7 @@ def _registry_listing(businesses) -> Table:
 
 
 def pathology(report: Report, scope: ReportScope, today: datetime.date) -> ReportContent:
-    cohorts = registry.cohort_survival(scope.businesses, months=(6, 12), today=today)
+    cohorts = registry_survival.cohort_survival(scope.businesses, months=(6, 12), today=today)
     totals = pathology_totals(scope, cohorts)
     by_county = registry.pathology_breakdown(scope.businesses, by="county")
     by_sector = registry.pathology_breakdown(scope.businesses, by="sector")
@@ -210,7 +211,7 @@ def pathology(report: Report, scope: ReportScope, today: datetime.date) -> Repor
             ),
             Section(
                 "بقا: سهم فعال ۶ و ۱۲ ماه پس از شروع",
-                intro=registry.SURVIVAL_RULE,
+                intro=registry_survival.SURVIVAL_RULE,
                 charts=[charts.survival_columns(started_cohorts, months=(6, 12))],
                 tables=[
                     Table(

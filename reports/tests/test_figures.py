@@ -11,6 +11,7 @@ from core import persian
 from programs.models import County, Sector
 from registry import figures as registry_figures
 from registry import selectors as registry_selectors
+from registry import survival as registry_survival
 from reports import figures, services
 from reports.models import Report
 from tests import factories as f
@@ -148,7 +149,7 @@ def test_pathology_dashboard_pdf_and_excel_agree(province, official, django_capt
     businesses = registry_selectors.businesses_visible_to(official)
     counts = registry_figures.business_status_counts(businesses)
     assert {k: v["count"] for k, v in counts.items()} == {"active": 3, "semi_closed": 1, "inactive": 1, "unchecked": 1}
-    survival = registry_figures.survival_overall(businesses, months=(6, 12), today=TODAY)
+    survival = registry_survival.survival_overall(businesses, months=(6, 12), today=TODAY)
     assert survival[12]["eligible"] == 5 and survival[12]["active"] == 3
 
     text, book = build(official, "pathology", django_capture_on_commit_callbacks)
