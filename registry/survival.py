@@ -289,6 +289,24 @@ def cohort_survival(
     return _survival_rows(cohorts, groups, months)
 
 
+def _empty_cell() -> dict:
+    return {"eligible": 0, "active": 0, "share": None, "unknown": 0}
+
+
+def _count(cell: dict, status: str, count: int) -> None:
+    """Add `count` businesses whose status at N is `status` to a survival cell."""
+    if status == _NO_CHECK:
+        cell["unknown"] += count
+    elif status != _PENDING:
+        cell["eligible"] += count
+        if status == ACTIVE:
+            cell["active"] += count
+
+
+def _set_share(cell: dict) -> None:
+    cell["share"] = cell["active"] / cell["eligible"] if cell["eligible"] else None
+
+
 def _survival_rows(cohorts, groups, months, pending_at=None) -> list[dict]:
     """The rows from (cohort index, status at each horizon, businesses) groups. With
     `pending_at` ({N: cohort indexes whose N-month day is still to come for every
@@ -301,7 +319,7 @@ def _survival_rows(cohorts, groups, months, pending_at=None) -> list[dict]:
             "month": month,
             "label": persian.jalali_month_label(year, month),
             "started": 0,
-            "survival": {n: {"eligible": 0, "active": 0, "share": None, "unknown": 0} for n in months},
+            "survival": {n: _empty_cell() for n in months},
         }
         for year, month, _, _ in cohorts
     ]
@@ -312,15 +330,10 @@ def _survival_rows(cohorts, groups, months, pending_at=None) -> list[dict]:
             cell = row["survival"][n]
             if cohort in pending_at.get(n, ()):
                 continue
-            if status == _NO_CHECK:
-                cell["unknown"] += count
-            elif status != _PENDING:
-                cell["eligible"] += count
-                if status == ACTIVE:
-                    cell["active"] += count
+            _count(cell, status, count)
     for row in rows:
         for cell in row["survival"].values():
-            cell["share"] = cell["active"] / cell["eligible"] if cell["eligible"] else None
+            _set_share(cell)
     return rows
 
 
@@ -395,7 +408,7 @@ def _survival_from_summaries(businesses, months, today, group: str | None = None
                 for name in (ACTIVE, SEMI_CLOSED, INACTIVE):
                     cell["eligible"] -= late[f"n{n}_{name}"]
                 cell["active"] -= late[f"n{n}_{ACTIVE}"]
-                cell["share"] = cell["active"] / cell["eligible"] if cell["eligible"] else None
+                _set_share(cell)
     return result if group else result.get(None, [])
 
 
@@ -412,13 +425,13 @@ def survival_totals(rows: list[dict], months: Iterable[int] = (6, 12)) -> dict[i
     """`survival_overall` from rows `cohort_survival` already returned (no query), for a
     page that shows both."""
     months = tuple(months)
-    totals = {n: {"eligible": 0, "active": 0, "share": None, "unknown": 0} for n in months}
+    totals = {n: _empty_cell() for n in months}
     for row in rows:
         for n in months:
             for key in ("eligible", "active", "unknown"):
                 totals[n][key] += row["survival"][n][key]
     for cell in totals.values():
-        cell["share"] = cell["active"] / cell["eligible"] if cell["eligible"] else None
+        _set_share(cell)
     return totals
 
 
@@ -451,18 +464,11 @@ def survival_by(
         groups = _survival_groups_portable(businesses, cohorts, months, today, group=group)
     result: dict[object, dict[int, dict]] = {}
     for _cohort, statuses, count, value in groups:
-        totals = result.setdefault(
-            value, {n: {"eligible": 0, "active": 0, "share": None, "unknown": 0} for n in months}
-        )
+        totals = result.setdefault(value, {n: _empty_cell() for n in months})
         for n, status in zip(months, statuses, strict=True):
             cell = totals[n]
-            if status == _NO_CHECK:
-                cell["unknown"] += count
-            elif status != _PENDING:
-                cell["eligible"] += count
-                if status == ACTIVE:
-                    cell["active"] += count
+            _count(cell, status, count)
     for totals in result.values():
         for cell in totals.values():
-            cell["share"] = cell["active"] / cell["eligible"] if cell["eligible"] else None
+            _set_share(cell)
     return result
