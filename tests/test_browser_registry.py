@@ -47,7 +47,12 @@ def test_import_errors_then_pages_on_a_phone(live_server, client, staff, commitm
         page.on("console", lambda msg: problems.append(msg.text) if "Content Security Policy" in msg.text else None)
 
         page.goto(live_server.url + "/businesses/import/")
+        # the file input speaks Persian (static/js/file-pick.js), then names the chosen file
+        picker = page.locator(".file-pick")
+        expect(picker.locator("label.button")).to_have_text("انتخاب فایل")
+        expect(picker.locator(".file-name")).to_have_text("فایلی انتخاب نشده")
         page.set_input_files("input[type=file]", str(bad))
+        expect(picker.locator(".file-name")).to_have_text("bank.csv")
         page.click("form[data-upload] button[type=submit]")
         expect(page.locator(".hb-alert h2")).to_have_text("هیچ ردیفی ذخیره نشد")
         expect(page.locator(".hb-errors tbody tr")).to_have_count(1)

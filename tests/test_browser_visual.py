@@ -64,3 +64,20 @@ def test_admin_change_form_with_inline_rows_fits_a_desktop(live_server, client, 
         assert "انتخاب همهٔ" in page.inner_text("#content")
         assert "Choose all" not in page.inner_text("#content")
         browser.close()
+
+
+def test_admin_file_inputs_speak_persian(live_server, client, admin_user, commitment, monkeypatch):
+    """The admin's file inputs get the site's Persian button and file name
+    (static/js/file-pick.js, loaded by both), not the browser's «Choose File»."""
+    from playwright.sync_api import expect, sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    entry = f.ProgressEntryFactory(commitment=commitment)
+    client.force_login(admin_user)
+    with sync_playwright() as pw:
+        browser, page = open_page(pw, live_server, client.cookies["sessionid"].value, 1280)
+        page.goto(f"{live_server.url}/admin/commitments/progressentry/{entry.pk}/change/")
+        picker = page.locator(".file-pick").first
+        expect(picker.locator("label.button")).to_have_text("انتخاب فایل")
+        expect(picker.locator(".file-name")).to_have_text("فایلی انتخاب نشده")
+        browser.close()

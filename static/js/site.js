@@ -97,35 +97,6 @@
   });
 })();
 
-// The browser's own file input speaks the browser's language ("Choose File"); with this
-// script it gets a Persian button and the chosen file's name. Without it, the native one works.
-(function () {
-  function enhance(input) {
-    if (input.dataset.enhanced) return;
-    input.dataset.enhanced = "1";
-    var wrap = document.createElement("span");
-    wrap.className = "file-pick";
-    var button = document.createElement("label");
-    button.className = "button";
-    button.htmlFor = input.id;
-    button.textContent = "انتخاب فایل";
-    var name = document.createElement("span");
-    name.className = "file-name muted";
-    name.textContent = "فایلی انتخاب نشده";
-    input.parentNode.insertBefore(wrap, input);
-    wrap.appendChild(input);
-    wrap.appendChild(button);
-    wrap.appendChild(name);
-    input.classList.add("visually-hidden");
-    input.addEventListener("change", function () {
-      name.textContent = input.files && input.files.length ? input.files[0].name : "فایلی انتخاب نشده";
-    });
-  }
-  function start() { document.querySelectorAll("input[type=file][id]").forEach(enhance); }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
-})();
-
 // The monthly chart is wider than a phone and scrolls sideways. Right to left, a scroll box
 // opens at its right edge: the oldest months, often all zero, while the months people come
 // to see are hidden off to the left. Open it at the newest month instead.
