@@ -45,57 +45,64 @@ def _entry_words(entry: ProgressEntry) -> str:
     )
 
 
-def entry_submitted(entry: ProgressEntry, actor) -> None:
+def _about_entry(entry: ProgressEntry, users, kind: str, event: str, title: str, body: str) -> None:
+    """A notice about one progress entry: keyed by the entry, its event and its version
+    (a second save of the same version notifies no one twice), linking to the entry."""
     notify(
-        users=[u for u in officials() if u.pk != getattr(actor, "pk", None)],
+        users=users,
         notice=Notice(
-            kind=Kind.ENTRY_SUBMITTED,
-            event_key=f"entry:{entry.pk}:submitted:v{entry.version}",
-            title=f"گزارش پیشرفت تازه برای بررسی: «{entry.commitment.title}»"[:300],
-            body=f"گزارش {_entry_words(entry)} ثبت شد و منتظر تأیید یا برگشت شماست.",
+            kind=kind,
+            event_key=f"entry:{entry.pk}:{event}:v{entry.version}",
+            title=f"{title}: «{entry.commitment.title}»"[:300],
+            body=body,
             url=reverse("commitments:entry", args=[entry.pk]),
         ),
+    )
+
+
+def entry_submitted(entry: ProgressEntry, actor) -> None:
+    _about_entry(
+        entry,
+        [u for u in officials() if u.pk != getattr(actor, "pk", None)],
+        Kind.ENTRY_SUBMITTED,
+        "submitted",
+        "گزارش پیشرفت تازه برای بررسی",
+        f"گزارش {_entry_words(entry)} ثبت شد و منتظر تأیید یا برگشت شماست.",
     )
 
 
 def entry_returned(entry: ProgressEntry, actor, reason: str) -> None:
-    notify(
-        users=_who_see([entry.entered_by], entry.commitment_id),
-        notice=Notice(
-            kind=Kind.ENTRY_RETURNED,
-            event_key=f"entry:{entry.pk}:returned:v{entry.version}",
-            title=f"گزارش پیشرفت شما برگشت خورد: «{entry.commitment.title}»"[:300],
-            body=f"گزارش {_entry_words(entry)} برای اصلاح برگشت خورد.\nدلیل برگشت: {reason}\n"
-            "گزارش را اصلاح کنید تا دوباره برای بررسی فرستاده شود.",
-            url=reverse("commitments:entry", args=[entry.pk]),
-        ),
+    _about_entry(
+        entry,
+        _who_see([entry.entered_by], entry.commitment_id),
+        Kind.ENTRY_RETURNED,
+        "returned",
+        "گزارش پیشرفت شما برگشت خورد",
+        f"گزارش {_entry_words(entry)} برای اصلاح برگشت خورد.\nدلیل برگشت: {reason}\n"
+        "گزارش را اصلاح کنید تا دوباره برای بررسی فرستاده شود.",
     )
 
 
 def entry_verified(entry: ProgressEntry, actor) -> None:
-    notify(
-        users=_who_see([entry.entered_by], entry.commitment_id),
-        notice=Notice(
-            kind=Kind.ENTRY_VERIFIED,
-            event_key=f"entry:{entry.pk}:verified:v{entry.version}",
-            title=f"گزارش پیشرفت شما تأیید شد: «{entry.commitment.title}»"[:300],
-            body=f"گزارش {_entry_words(entry)} تأیید شد و در ارقام «تحقق‌یافته» شمرده می‌شود.",
-            url=reverse("commitments:entry", args=[entry.pk]),
-        ),
+    _about_entry(
+        entry,
+        _who_see([entry.entered_by], entry.commitment_id),
+        Kind.ENTRY_VERIFIED,
+        "verified",
+        "گزارش پیشرفت شما تأیید شد",
+        f"گزارش {_entry_words(entry)} تأیید شد و در ارقام «تحقق‌یافته» شمرده می‌شود.",
     )
 
 
 def entry_reopened(entry: ProgressEntry, actor, reason: str) -> None:
-    notify(
-        users=_who_see([entry.entered_by], entry.commitment_id),
-        notice=Notice(
-            kind=Kind.ENTRY_REOPENED,
-            event_key=f"entry:{entry.pk}:reopened:v{entry.version}",
-            title=f"گزارش پیشرفت تأییدشدهٔ شما بازگشایی شد: «{entry.commitment.title}»"[:300],
-            body=f"گزارش {_entry_words(entry)} دوباره به «ارسال شده» برگشت و از ارقام بیرون رفت تا دوباره بررسی شود.\n"
-            f"دلیل بازگشایی: {reason}",
-            url=reverse("commitments:entry", args=[entry.pk]),
-        ),
+    _about_entry(
+        entry,
+        _who_see([entry.entered_by], entry.commitment_id),
+        Kind.ENTRY_REOPENED,
+        "reopened",
+        "گزارش پیشرفت تأییدشدهٔ شما بازگشایی شد",
+        f"گزارش {_entry_words(entry)} دوباره به «ارسال شده» برگشت و از ارقام بیرون رفت تا دوباره بررسی شود.\n"
+        f"دلیل بازگشایی: {reason}",
     )
 
 
