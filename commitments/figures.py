@@ -470,23 +470,25 @@ def commitments_owing_reports(commitments: QuerySet[Commitment], today: datetime
     the period closes, and the previous period's once that has closed with no entry; it
     stops owing as soon as an entry (sent or verified; a returned one does not count)
     arrives for the period or a later one. A period that closed before signing is not
-    owed. One query: the latest entry's period per commitment.
+    owed. One query: the latest entry's period per commitment, read for each status from
+    the index on (commitment, status, period_end), never by summing every entry.
     """
-    from django.db.models import Max
+    from django.db.models import OuterRef, Subquery
+
+    def latest(status: str):
+        entries = ProgressEntry.objects.filter(commitment=OuterRef("pk"), status=status)
+        return Subquery(entries.order_by("-period_end").values("period_end")[:1])
 
     rows = (
         commitments.filter(status__in=[Commitment.Status.SIGNED, Commitment.Status.IN_EXECUTION])
         .exclude(instrument=Commitment.Instrument.BASELINE)
-        .annotate(
-            latest=Max(
-                "progress_entries__period_end",
-                filter=Q(progress_entries__status__in=[SUBMITTED, VERIFIED]),
-            )
-        )
-        .values_list("id", "reporting_period_months", "latest", "signed_on")
+        .annotate(latest_submitted=latest(SUBMITTED), latest_verified=latest(VERIFIED))
+        .values_list("id", "reporting_period_months", "latest_submitted", "latest_verified", "signed_on")
+        .order_by()
     )
     owing: dict[int, ReportingPeriod] = {}
-    for pk, months, latest, signed_on in rows:
+    for pk, months, submitted, verified, signed_on in rows:
+        latest = max((d for d in (submitted, verified) if d is not None), default=None)
         current = reporting_period(today, months)
         previous = previous_period(current, months)
         if latest is not None and latest >= current.start:
