@@ -150,7 +150,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with the person's roles read in the same query as the person.
+    "core.auth.RoleBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
