@@ -27,6 +27,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     visible = commitment_selectors.commitments_visible_to(user)
     filterset = DashboardFilter(request.GET or None, queryset=visible)
+    filterset.read_choices()
     # Unbound (no filter in the URL) shows everything visible; an invalid filter shows nothing
     # and its errors, rather than silently ignoring what the person asked for.
     commitments = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else visible.none()
@@ -44,8 +45,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     returned = []
     if is_chamber_staff(user) or user.is_superuser:
         mine = commitment_selectors.commitments_reportable_by(user)
-        reportable = list(mine.select_related("organization"))
-        owing = commitment_figures.commitments_owing_reports(mine, today)
+        reportable = list(commitment_figures.with_latest_entries(mine).select_related("organization"))
+        owing = commitment_figures.owing_of(reportable, today)
         for c in reportable:
             c.owes = owing.get(c.pk)
         returned = list(
@@ -97,7 +98,7 @@ def _dashboard_figures(commitments, today, *, filtered: bool, county=None) -> di
     """
     numbers = figures.dashboard_figures(commitments, today, county=county)
     ladder = numbers.pop("figures")
-    owing = commitment_figures.commitments_owing_reports(commitments, today)
+    owing = commitment_figures.owing_of([fig.commitment for fig in ladder], today)
     for fig in ladder:
         fig.outlook = fig.forecast(today)
         fig.owes = owing.get(fig.commitment.pk)

@@ -11,7 +11,7 @@ import datetime
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from commitments.figures import jalali_month_spans, ladder
+from commitments.figures import jalali_month_spans, ladder, with_latest_entries
 from commitments.models import Commitment, CommitmentVerifiedJobs, ProvinceVerifiedJobs, VerifiedJobsSummary
 from commitments.summaries import is_every_commitment, month_number
 from core import persian
@@ -35,7 +35,9 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
     ({label, jobs, credit} of new jobs, most jobs first), months ({year, month, label, jobs}).
     """
     today = today or persian.local_today()
-    items = list(commitments.select_related("organization", "program", "parent").order_by("id"))
+    # Each with its latest entries' periods: «نیازمند گزارش» (commitments.figures.owing_of)
+    # is then read from the ladder with no query of its own.
+    items = list(with_latest_entries(commitments).select_related("organization", "program", "parent").order_by("id"))
     ids = [c.id for c in items]
     place = {"county": county} if county is not None else {}
 
