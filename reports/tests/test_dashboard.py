@@ -329,3 +329,27 @@ def test_the_filter_lists_read_in_one_query_draw_as_their_querysets(program, dja
     assert drawn == expected
     assert f'value="{chosen.pk}" selected' in drawn["county"]
     assert filterset.form.cleaned_data["county"] == chosen
+
+
+def test_most_commitments_seen_sum_the_province_less_the_unseen(program, commitment, other_commitment):
+    # given three commitments' verified jobs in two counties, and a reporter's view of all but one
+    today = datetime.date(2026, 11, 27)
+    bam, zarand = f.CountyFactory(name="بم"), f.CountyFactory(name="زرند")
+    sector = f.SectorFactory(name="پوشاک")
+    unseen = f.CommitmentFactory(program=program, jobs_target=100)
+    verified(commitment, 10, county=bam, sector=sector, period_end=datetime.date(2026, 10, 1))
+    verified(other_commitment, 5, county=zarand, period_end=datetime.date(2026, 10, 1))
+    verified(unseen, 7, county=bam, sector=sector, period_end=datetime.date(2026, 10, 1))
+    verified(unseen, 3, county=f.CountyFactory(name="ریگان"), period_end=datetime.date(2026, 10, 1))
+    verified(baseline_record(program), 900, baseline=True)
+    seen = Commitment.objects.exclude(pk=unseen.pk)
+    # when the figures of what is seen are read (the province's sums less the one unseen)
+    numbers = figures.dashboard_figures(seen, today)
+    # then they are those of the seen commitments alone, with no county of the unseen one at nought
+    assert [(r["label"], r["jobs"]) for r in numbers["by_county"]] == [("بم", 10), ("زرند", 5)]
+    assert [(r["label"], r["jobs"]) for r in numbers["by_sector"]] == [("پوشاک", 10), ("نامشخص", 5)]
+    assert {m["label"]: m["jobs"] for m in numbers["months"]}["مهر ۱۴۰۵"] == 15
+    # the same as reading those commitments' own rows (one of them alone is read that way)
+    for one in (commitment, other_commitment):
+        alone = figures.dashboard_figures(Commitment.objects.filter(pk=one.pk), today)
+        assert sum(r["jobs"] for r in alone["by_county"]) == (10 if one == commitment else 5)
