@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -449,6 +450,7 @@ class ReportingPeriod:
     end: datetime.date
 
 
+@lru_cache(maxsize=1024)
 def reporting_period(today: datetime.date, months: int) -> ReportingPeriod:
     """The Jalali period of `months` months (1, 3, 6 or 12, counted from Farvardin) that holds `today`."""
     j = persian.to_jalali(today)

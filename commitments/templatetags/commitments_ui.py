@@ -1,6 +1,9 @@
 """What the navigation shows: the reviewer's queue size, the person's role, what they may enter."""
 
+from functools import lru_cache
+
 from django import template
+from django.template.loader import render_to_string
 
 from commitments import selectors
 from core import charts, persian
@@ -46,6 +49,19 @@ def print_scope(user) -> str:
     if is_chamber_staff(user):
         return "فقط تعهدهایی که این کاربر گزارش‌دهندهٔ آن‌هاست"
     return "بدون دسترسی به تعهدها"
+
+
+@register.simple_tag
+def needs_report(period) -> str:
+    """{% needs_report c.owes %}: the «نیازمند گزارش» flag of a period owed
+    (commitments/_needs_report.html), drawn once per period: a list of hundreds of
+    commitments mostly owes the same one or two."""
+    return _needs_report(period)
+
+
+@lru_cache(maxsize=256)
+def _needs_report(period) -> str:
+    return render_to_string("commitments/_needs_report.html", {"period": period})
 
 
 @register.filter
