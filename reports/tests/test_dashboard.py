@@ -353,3 +353,20 @@ def test_most_commitments_seen_sum_the_province_less_the_unseen(program, commitm
     for one in (commitment, other_commitment):
         alone = figures.dashboard_figures(Commitment.objects.filter(pk=one.pk), today)
         assert sum(r["jobs"] for r in alone["by_county"]) == (10 if one == commitment else 5)
+
+
+def test_a_reporters_cached_dashboard_follows_their_commitments_at_once(client, staff, program, commitment):
+    # given a reporter's dashboard, cached, showing their one commitment
+    from commitments.selectors import reader_scope
+
+    client.force_login(staff)
+    other = f.CommitmentFactory(program=program, title="تعهد دیگری برای آزمون", jobs_target=50)
+    assert other.title not in page(client) and commitment.title in page(client)
+    assert reader_scope(staff) == f"reporter:{staff.pk}"  # named by the person: no query for the ids
+    # when they are made a reporter of another, and then taken off the first
+    other.reporters.add(staff)
+    # then the next page shows it, from the cache or not
+    assert other.title in page(client)
+    commitment.reporters.remove(staff)
+    html = page(client)
+    assert other.title in html and commitment.title not in html
