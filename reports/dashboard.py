@@ -35,11 +35,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     county = filterset.form.cleaned_data.get("county") if filterset.is_bound and filterset.is_valid() else None
     # The sums over every entry and business, cached until the next write (at most a
     # minute); keyed by exactly which commitments are shown and the county counted.
+    # Every card shows the commitments above it; where that is not the whole province,
+    # the cards say so, and the programme's percentage (its 12,000 target is the
+    # province's) is not set against a part of it; nor is the last snapshot shown, or read.
+    whole_province = is_official(user) and not request.GET
     shared = figure_cache.cached(
         "dashboard",
         figure_cache.scope_of(commitments) if filterset.is_bound else commitment_selectors.reader_scope(user),
-        {"today": today, "filtered": bool(request.GET), "county": county.pk if county else None},
-        lambda: _dashboard_figures(commitments, today, filtered=bool(request.GET), county=county),
+        {
+            "today": today,
+            "filtered": bool(request.GET),
+            "county": county.pk if county else None,
+            "snapshot": whole_province,
+        },
+        lambda: _dashboard_figures(
+            commitments, today, filtered=bool(request.GET), county=county, with_snapshot=whole_province
+        ),
     )
     reportable = []
     returned = []
@@ -64,10 +75,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reportable": reportable,
         "returned": returned,
         "today": today,
-        # Every card shows the commitments above it; where that is not the whole
-        # province, the cards say so, and the programme's percentage (its 12,000 target
-        # is the province's) is not set against a part of it.
-        "whole_province": is_official(user) and not request.GET,
+        "whole_province": whole_province,
         "scope_note": _scope_note(user, filtered=bool(request.GET), county=county),
     }
     snapshot = shared["snapshot"]
@@ -90,7 +98,7 @@ def _scope_note(user, *, filtered: bool, county) -> str:
     return ("همهٔ ارقام این صفحه: " + "، ".join(parts) + ".") if parts else ""
 
 
-def _dashboard_figures(commitments, today, *, filtered: bool, county=None) -> dict:
+def _dashboard_figures(commitments, today, *, filtered: bool, county=None, with_snapshot: bool = True) -> dict:
     """Everything on the dashboard that depends on the commitments shown, not on the reader.
 
     The commitment table (hundreds of rows, a progress bar each) is cached rendered:
@@ -118,7 +126,7 @@ def _dashboard_figures(commitments, today, *, filtered: bool, county=None) -> di
         "chart_sector": charts.horizontal_bars([{"label": r["label"], "value": r["jobs"]} for r in by_sector[:15]]),
         # The figures last handed over (shown to officials on the whole province only):
         # cached with the rest, and a new snapshot bumps the cache (reports.apps).
-        "snapshot": selectors.current_snapshot(),
+        "snapshot": selectors.current_snapshot() if with_snapshot else None,
         "chart_tiles": charts.county_tiles(
             tiles.county_tiles({r["label"]: r["jobs"] for r in by_county}), caption=glossary.label("new_jobs")
         ),
