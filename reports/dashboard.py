@@ -52,14 +52,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             commitments, today, filtered=bool(request.GET), county=county, with_snapshot=whole_province
         ),
     )
-    reportable = []
+    reportable = ""
     returned = []
     if is_chamber_staff(user) or user.is_superuser:
-        mine = commitment_selectors.commitments_reportable_by(user)
-        reportable = list(commitment_figures.with_latest_entries(mine).select_related("organization"))
-        owing = commitment_figures.owing_of(reportable, today)
-        for c in reportable:
-            c.owes = owing.get(c.pk)
+        # Drawn with the figures' cache (hundreds of rows for a reporter of many): the
+        # person's own list, stale once any commitment, entry or reporter changes.
+        reportable = figure_cache.cached(
+            "reportable", f"user:{user.pk}", {"today": today}, lambda: _reportable_html(user, today)
+        )
         returned = list(
             ProgressEntry.objects.filter(entered_by=user, status=ProgressEntry.Status.REJECTED).select_related(
                 "commitment"
@@ -85,6 +85,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     else:
         context["snapshot"] = None
     return render(request, "reports/dashboard.html", context)
+
+
+def _reportable_html(user, today) -> str:
+    """The commitments this person reports on, each with «ثبت پیشرفت» and what it owes;
+    "" when none."""
+    mine = commitment_selectors.commitments_reportable_by(user)
+    rows = list(commitment_figures.with_latest_entries(mine).select_related("organization"))
+    if not rows:
+        return ""
+    owing = commitment_figures.owing_of(rows, today)
+    for c in rows:
+        c.owes = owing.get(c.pk)
+    return render_to_string("reports/_reportable.html", {"reportable": rows})
 
 
 def _scope_note(user, *, filtered: bool, county) -> str:
