@@ -477,23 +477,39 @@ def commitments_owing_reports(commitments: QuerySet[Commitment], today: datetime
     the period closes, and the previous period's once that has closed with no entry; it
     stops owing as soon as an entry (sent or verified; a returned one does not count)
     arrives for the period or a later one. A period that closed before signing is not
-    owed. One query: the latest entry's period per commitment.
+    owed. One query: the latest entry's period per commitment, read for each status from
+    the index on (commitment, status, period_end), never by summing every entry. A page
+    that loads the commitments anyway annotates them (with_latest_entries) and asks
+    owing_of, with no query of its own.
     """
-    # Each commitment's latest period from the partial index entry_latest_reported: one
-    # index entry read per commitment, not every entry of every commitment grouped.
-    latest = (
-        ProgressEntry.objects.filter(commitment=OuterRef("pk"), status__in=[SUBMITTED, VERIFIED])
-        .order_by("-period_end")
-        .values("period_end")[:1]
-    )
-    rows = (
-        commitments.filter(status__in=[Commitment.Status.SIGNED, Commitment.Status.IN_EXECUTION])
-        .exclude(instrument=Commitment.Instrument.BASELINE)
-        .annotate(latest=Subquery(latest))
-        .values_list("id", "reporting_period_months", "latest", "signed_on")
-    )
+    rows = with_latest_entries(
+        commitments.filter(status__in=OWING_STATUSES).exclude(instrument=Commitment.Instrument.BASELINE)
+    ).order_by()
+    return owing_of(rows, today)
+
+
+OWING_STATUSES = (Commitment.Status.SIGNED, Commitment.Status.IN_EXECUTION)
+
+
+def with_latest_entries(commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
+    """The commitments, each with the period end of its latest sent (latest_submitted) and
+    latest verified entry (latest_verified): what owing_of reads."""
+
+    def latest(status: str):
+        entries = ProgressEntry.objects.filter(commitment=OuterRef("pk"), status=status)
+        return Subquery(entries.order_by("-period_end").values("period_end")[:1])
+
+    return commitments.annotate(latest_submitted=latest(SUBMITTED), latest_verified=latest(VERIFIED))
+
+
+def owing_of(commitments: Iterable[Commitment], today: datetime.date) -> dict[int, ReportingPeriod]:
+    """commitments_owing_reports over commitments already loaded with_latest_entries."""
     owing: dict[int, ReportingPeriod] = {}
-    for pk, months, latest, signed_on in rows:
+    for c in commitments:
+        if c.status not in OWING_STATUSES or c.instrument == Commitment.Instrument.BASELINE:
+            continue
+        months, signed_on = c.reporting_period_months, c.signed_on
+        latest = max((d for d in (c.latest_submitted, c.latest_verified) if d is not None), default=None)
         current = reporting_period(today, months)
         previous = previous_period(current, months)
         if latest is not None and latest >= current.start:
@@ -501,7 +517,7 @@ def commitments_owing_reports(commitments: QuerySet[Commitment], today: datetime
         # A period that ended before the commitment was signed owes nothing.
         previous_owed = signed_on is None or signed_on <= previous.end
         if (current.end - today).days <= REPORT_DUE_DAYS_BEFORE:
-            owing[pk] = current  # the one its reporters are reminded of, even if the last was missed too
+            owing[c.pk] = current  # the one its reporters are reminded of, even if the last was missed too
         elif previous_owed and (latest is None or latest < previous.start):
-            owing[pk] = previous
+            owing[c.pk] = previous
     return owing

@@ -165,6 +165,11 @@ def reader_scope(user) -> str:
     needs no query."""
     if is_official(user):
         return "all"
+    if api_organization_id(user) is None and is_chamber_staff(user):
+        # A reporter sees the commitments they report on (commitments_visible_to): a set
+        # that changes only with the reporters (m2m) or a commitment's write, both of which
+        # make every cached figure stale; so the person names it, with no query for its ids.
+        return f"reporter:{user.pk}"
     return figure_cache.scope_of(commitments_visible_to(user))
 
 

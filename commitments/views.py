@@ -13,7 +13,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -54,10 +55,22 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 @login_required
 def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    commitment = selectors.commitment_get_visible(user, pk)
-    family = selectors.commitments_visible_to(user).filter(Q(pk=pk) | Q(parent_id=pk) | Q(parent__parent_id=pk))
+    # The commitment with its tranches in one query, each with the number of its entries
+    # (the pager's count); missing and not visible are one 404, as commitment_get_visible.
+    # COUNT(*) of the page's commitment alone: read from the index on (commitment, …).
+    entry_count = (
+        ProgressEntry.objects.filter(commitment=OuterRef("pk")).order_by().values("commitment").annotate(n=Count("*"))
+    )
+    family = (
+        selectors.commitments_visible_to(user)
+        .filter(Q(pk=pk) | Q(parent_id=pk) | Q(parent__parent_id=pk))
+        .annotate(entry_count=Case(When(pk=pk, then=Coalesce(Subquery(entry_count.values("n")), 0)), default=Value(0)))
+    )
     ladder = figures.commitment_figures(family)
-    main = next(f for f in ladder if f.commitment.pk == commitment.pk)
+    main = next((f for f in ladder if f.commitment.pk == pk), None)
+    if main is None:
+        raise Http404("تعهد پیدا نشد.")
+    commitment = main.commitment
     main.outlook = main.forecast()
     tranches = [f for f in ladder if f.commitment.pk != commitment.pk]
     for fig in tranches:
@@ -68,12 +81,14 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for m in commitment.milestones.select_related("responsible").order_by("due_on", "id")
     ]
     # Newest first, a page at a time: a commitment of years holds thousands of entries.
-    entries = Paginator(
+    pager = Paginator(
         commitment.progress_entries.select_related("county", "sector", "entered_by", "verified_by").order_by(
             "-period_end", "-id"
         ),
         ENTRIES_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+    )
+    pager.count = commitment.entry_count  # counted above, with the commitment
+    entries = pager.get_page(request.GET.get("page"))
     official = is_official(user)
     # Officials read who changed the commitment, its deadlines and its entries, when and why.
     history = (
@@ -82,6 +97,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             Milestone.history.filter(commitment_id=commitment.pk),
             ProgressEntry.history.filter(commitment_id=commitment.pk),
             limit=200,
+            known=[commitment],
         )
         if official
         else None
@@ -287,7 +303,6 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         REVIEWS_PER_PAGE,
     ).get_page(request.GET.get("page"))
     entries = list(page.object_list)
-    request.user._review_count = page.paginator.count  # the menu's badge (commitments_ui.review_count)
     # The context of this page's cards at once: a fixed number of queries per page.
     reviews = figures.review_context(e.commitment for e in entries)
     cards = []

@@ -105,8 +105,12 @@ def _bars(rows: list[dict], *, kind: str, label: str, height: float, legend=(), 
 # ---------------------------------------------------------------- progress bar
 
 
+@functools.lru_cache(maxsize=4096)
 def progress_bar(percent: float | None, *, width: int = 240, height: int = 18) -> SafeString:
-    """A bar filled from the right by `percent` (clamped to 0–100); None → «بدون رقم»."""
+    """A bar filled from the right by `percent` (clamped to 0–100); None → «بدون رقم».
+
+    Kept per (percent, width, height): it depends on nothing else, and a dashboard draws
+    one for each of hundreds of commitments whose percentages mostly did not change."""
     if percent is None:
         return _progress(no_figure=NO_FIGURE_TEXT)
     p = min(max(_num(percent), 0.0), 100.0)

@@ -27,8 +27,11 @@ def _changed_fields(new, old) -> list[str]:
     return names
 
 
-def change_rows(*histories, limit: int = 100) -> list[dict]:
-    """Rows for templates/commitments/_changes.html from one or more history querysets."""
+def change_rows(*histories, limit: int = 100, known=()) -> list[dict]:
+    """Rows for templates/commitments/_changes.html from one or more history querysets.
+
+    `known`: objects the page already holds (the commitment whose history it shows), which
+    the rows' names may read without asking the database for them again."""
     records = sorted(
         chain.from_iterable(
             qs.select_related("history_user").order_by("-history_date", "-history_id")[:limit] for qs in histories
@@ -42,7 +45,7 @@ def change_rows(*histories, limit: int = 100) -> list[dict]:
         key = (record.instance_type, record.id)
         record.changed = _changed_fields(record, previous[key]) if key in previous else []
         previous[key] = record
-    instances = _instances(records)
+    instances = _instances(records, known)
     return [
         {
             "when": r.history_date,
@@ -55,14 +58,29 @@ def change_rows(*histories, limit: int = 100) -> list[dict]:
     ]
 
 
-def _instances(records) -> list:
-    """The object as it was at each record, with its foreign keys fetched once per model
-    and key, not once per row: a check's name includes its business's code."""
+def _instances(records, known=()) -> list:
+    """The object as it was at each record, with the foreign keys its name reads fetched
+    once per model and key, not once per row: a check's name includes its business's code.
+
+    A model says which relations its name reads in HISTORY_NAME_READS (every foreign key
+    when it does not say); a relation whose every object is among `known` costs no query.
+    """
     instances = [r.instance for r in records]
     by_model: dict[type, list] = {}
     for instance in instances:
         by_model.setdefault(type(instance), []).append(instance)
+    held = {(type(o), o.pk): o for o in known}
     for model, group in by_model.items():
-        keys = [f.name for f in model._meta.concrete_fields if f.many_to_one]
+        reads = getattr(model, "HISTORY_NAME_READS", None)
+        keys = []
+        for field in model._meta.concrete_fields:
+            if not field.many_to_one or (reads is not None and field.name not in reads):
+                continue
+            values = [getattr(i, field.attname) for i in group]
+            if all(v is None or (field.related_model, v) in held for v in values):
+                for instance, value in zip(group, values, strict=True):
+                    field.set_cached_value(instance, None if value is None else held[(field.related_model, value)])
+            else:
+                keys.append(field.name)
         prefetch_related_objects(group, *keys)
     return instances

@@ -16,8 +16,19 @@ API_USERNAME_PREFIX = "api-org-"
 GROUP_LABELS = {OFFICIALS_GROUP: "مقام‌های استانی", CHAMBER_STAFF_GROUP: "کارشناسان اتاق بازرگانی"}
 
 
+# The groups that make a role: all core.roles ever asks about. core.auth.RoleBackend
+# reads the person's membership of these with the person (no query of its own).
+ROLE_GROUPS = (OFFICIALS_GROUP, CHAMBER_STAFF_GROUP, API_CLIENTS_GROUP)
+
+
+def remember_groups(user, names: set[str]) -> None:
+    """What _groups would read, already known (of ROLE_GROUPS: a role is all it tells)."""
+    user._kerman_groups = set(names)
+
+
 def _groups(user) -> set[str]:
     # Cached on the user object: templates and selectors ask several times a request.
+    # Asks only about ROLE_GROUPS: a user from core.auth holds no other name.
     cached = getattr(user, "_kerman_groups", None)
     if cached is None:
         cached = set(user.groups.values_list("name", flat=True)) if user.is_authenticated else set()

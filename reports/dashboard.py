@@ -27,6 +27,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     visible = commitment_selectors.commitments_visible_to(user)
     filterset = DashboardFilter(request.GET or None, queryset=visible)
+    filterset.read_choices()
     # Unbound (no filter in the URL) shows everything visible; an invalid filter shows nothing
     # and its errors, rather than silently ignoring what the person asked for.
     commitments = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else visible.none()
@@ -34,20 +35,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     county = filterset.form.cleaned_data.get("county") if filterset.is_bound and filterset.is_valid() else None
     # The sums over every entry and business, cached until the next write (at most a
     # minute); keyed by exactly which commitments are shown and the county counted.
+    # Every card shows the commitments above it; where that is not the whole province,
+    # the cards say so, and the programme's percentage (its 12,000 target is the
+    # province's) is not set against a part of it; nor is the last snapshot shown, or read.
+    whole_province = is_official(user) and not request.GET
     shared = figure_cache.cached(
         "dashboard",
         figure_cache.scope_of(commitments) if filterset.is_bound else commitment_selectors.reader_scope(user),
-        {"today": today, "filtered": bool(request.GET), "county": county.pk if county else None},
-        lambda: _dashboard_figures(commitments, today, filtered=bool(request.GET), county=county),
+        {
+            "today": today,
+            "filtered": bool(request.GET),
+            "county": county.pk if county else None,
+            "snapshot": whole_province,
+        },
+        lambda: _dashboard_figures(
+            commitments, today, filtered=bool(request.GET), county=county, with_snapshot=whole_province
+        ),
     )
-    reportable = []
+    reportable = ""
     returned = []
     if is_chamber_staff(user) or user.is_superuser:
-        mine = commitment_selectors.commitments_reportable_by(user)
-        reportable = list(mine.select_related("organization"))
-        owing = commitment_figures.commitments_owing_reports(mine, today)
-        for c in reportable:
-            c.owes = owing.get(c.pk)
+        # Drawn with the figures' cache (hundreds of rows for a reporter of many): the
+        # person's own list, stale once any commitment, entry or reporter changes.
+        reportable = figure_cache.cached(
+            "reportable", f"user:{user.pk}", {"today": today}, lambda: _reportable_html(user, today)
+        )
         returned = list(
             ProgressEntry.objects.filter(entered_by=user, status=ProgressEntry.Status.REJECTED).select_related(
                 "commitment"
@@ -63,10 +75,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reportable": reportable,
         "returned": returned,
         "today": today,
-        # Every card shows the commitments above it; where that is not the whole
-        # province, the cards say so, and the programme's percentage (its 12,000 target
-        # is the province's) is not set against a part of it.
-        "whole_province": is_official(user) and not request.GET,
+        "whole_province": whole_province,
         "scope_note": _scope_note(user, filtered=bool(request.GET), county=county),
     }
     snapshot = shared["snapshot"]
@@ -76,6 +85,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     else:
         context["snapshot"] = None
     return render(request, "reports/dashboard.html", context)
+
+
+def _reportable_html(user, today) -> str:
+    """The commitments this person reports on, each with «ثبت پیشرفت» and what it owes;
+    "" when none."""
+    mine = commitment_selectors.commitments_reportable_by(user)
+    rows = list(commitment_figures.with_latest_entries(mine).select_related("organization"))
+    if not rows:
+        return ""
+    owing = commitment_figures.owing_of(rows, today)
+    for c in rows:
+        c.owes = owing.get(c.pk)
+    return render_to_string("reports/_reportable.html", {"reportable": rows})
 
 
 def _scope_note(user, *, filtered: bool, county) -> str:
@@ -89,7 +111,7 @@ def _scope_note(user, *, filtered: bool, county) -> str:
     return ("همهٔ ارقام این صفحه: " + "، ".join(parts) + ".") if parts else ""
 
 
-def _dashboard_figures(commitments, today, *, filtered: bool, county=None) -> dict:
+def _dashboard_figures(commitments, today, *, filtered: bool, county=None, with_snapshot: bool = True) -> dict:
     """Everything on the dashboard that depends on the commitments shown, not on the reader.
 
     The commitment table (hundreds of rows, a progress bar each) is cached rendered:
@@ -97,7 +119,7 @@ def _dashboard_figures(commitments, today, *, filtered: bool, county=None) -> di
     """
     numbers = figures.dashboard_figures(commitments, today, county=county)
     ladder = numbers.pop("figures")
-    owing = commitment_figures.commitments_owing_reports(commitments, today)
+    owing = commitment_figures.owing_of([fig.commitment for fig in ladder], today)
     for fig in ladder:
         fig.outlook = fig.forecast(today)
         fig.owes = owing.get(fig.commitment.pk)
@@ -117,7 +139,7 @@ def _dashboard_figures(commitments, today, *, filtered: bool, county=None) -> di
         "chart_sector": charts.horizontal_bars([{"label": r["label"], "value": r["jobs"]} for r in by_sector[:15]]),
         # The figures last handed over (shown to officials on the whole province only):
         # cached with the rest, and a new snapshot bumps the cache (reports.apps).
-        "snapshot": selectors.current_snapshot(),
+        "snapshot": selectors.current_snapshot() if with_snapshot else None,
         "chart_tiles": charts.county_tiles(
             tiles.county_tiles({r["label"]: r["jobs"] for r in by_county}), caption=glossary.label("new_jobs")
         ),

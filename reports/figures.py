@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from commitments.figures import jalali_month_spans, ladder
+from commitments.figures import jalali_month_spans, ladder, with_latest_entries
 from commitments.models import Commitment, CommitmentVerifiedJobs, ProvinceVerifiedJobs, VerifiedJobsSummary
 from commitments.summaries import is_every_commitment, month_number
 from core import persian
@@ -35,7 +35,15 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
     ({label, jobs, credit} of new jobs, most jobs first), months ({year, month, label, jobs}).
     """
     today = today or persian.local_today()
-    items = list(commitments.select_related("organization", "program", "parent").order_by("id"))
+    # Each with its latest entries' periods: «نیازمند گزارش» (commitments.figures.owing_of)
+    # is then read from the ladder with no query of its own.
+    # And how many commitments there are in all (places, below), in the same query.
+    items = list(
+        with_latest_entries(commitments)
+        .annotate(commitments_in_all=_count_of(Commitment.objects.all()))
+        .select_related("organization", "program", "parent")
+        .order_by("id")
+    )
     ids = [c.id for c in items]
     place = {"county": county} if county is not None else {}
 
@@ -70,29 +78,40 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
         f"m{i}": Coalesce(Sum("jobs", filter=Q(month=month_number(year, month))), 0)
         for i, (year, month, _, _) in enumerate(spans)
     }
+
     # Every commitment seen (an official's dashboard): the province-wide sums, a few
-    # thousand rows, instead of summing every commitment's.
-    places = (
-        ProvinceVerifiedJobs.objects.all()
-        if everything
-        else VerifiedJobsSummary.objects.filter(commitment_id__in=ids, **place)
-    )
-    places = (
-        places.filter(is_baseline=False)
-        .values("county__name", "sector__name")
-        .annotate(**month_sums, place_jobs=Sum("jobs"), place_credit=Sum("credit"))
-        .order_by()
-    )
+    # thousand rows, instead of summing every commitment's. Most of them seen (a reporter
+    # of nearly all): the province's sums less those of the few not seen, so the rows read
+    # are those of the smaller side (the province table is every commitment's sum,
+    # kept in the same transaction: commitments.summaries).
+    def place_rows(rows, sign: int):
+        return (
+            rows.filter(is_baseline=False)
+            .values("county__name", "sector__name")
+            .annotate(sign=Value(sign), **month_sums, place_jobs=Sum("jobs"), place_credit=Sum("credit"))
+            .order_by()
+        )
+
+    unseen = (items[0].commitments_in_all - len(ids)) if items else 0
+    if everything:
+        places = place_rows(ProvinceVerifiedJobs.objects.all(), 1)
+    elif county is None and unseen < len(ids):
+        places = place_rows(ProvinceVerifiedJobs.objects.all(), 1).union(
+            place_rows(VerifiedJobsSummary.objects.exclude(commitment_id__in=ids), -1), all=True
+        )
+    else:
+        places = place_rows(VerifiedJobsSummary.objects.filter(commitment_id__in=ids, **place), 1)
     by_county: dict[str, dict] = {}
     by_sector: dict[str, dict] = {}
     month_jobs = [0] * len(spans)
     for row in places:
+        sign = row["sign"]
         for totals, name in ((by_county, row["county__name"]), (by_sector, row["sector__name"])):
             cell = totals.setdefault(name or "نامشخص", {"jobs": 0, "credit": 0})
-            cell["jobs"] += row["place_jobs"] or 0
-            cell["credit"] += row["place_credit"] or 0
+            cell["jobs"] += sign * (row["place_jobs"] or 0)
+            cell["credit"] += sign * (row["place_credit"] or 0)
         for i in range(len(spans)):
-            month_jobs[i] += row[f"m{i}"]
+            month_jobs[i] += sign * row[f"m{i}"]
 
     by_org: dict[str, dict] = {}
     for c in items:
@@ -104,7 +123,8 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
         cell["credit"] += row["credit"]
 
     def ranked(totals: dict[str, dict]) -> list[dict]:
-        rows = [{"label": label, **cell} for label, cell in totals.items()]
+        # (A place none of the commitments shown has an entry in nets to nought.)
+        rows = [{"label": label, **cell} for label, cell in totals.items() if cell["jobs"] or cell["credit"]]
         return sorted(rows, key=lambda r: (-r["jobs"], r["label"]))
 
     programs = programme_figures(items, figures, verified)
@@ -133,6 +153,12 @@ def dashboard_figures(commitments: QuerySet[Commitment], today: datetime.date | 
             for i, (y, m, _, _) in enumerate(spans)
         ],
     }
+
+
+def _count_of(qs: QuerySet):
+    """COUNT(*) of qs as a scalar subquery."""
+    counted = qs.order_by().annotate(_all=Value(1)).values("_all").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def programme_figures(items: list[Commitment], ladder_figures, verified: dict[int, dict]) -> list[dict]:

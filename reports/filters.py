@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q, Value
 
 from commitments.models import Commitment, ProgressEntry
 from core.filters import JalaliDateFilter
@@ -31,6 +31,27 @@ class DashboardFilter(django_filters.FilterSet):
     class Meta:
         model = Commitment
         fields = ["program", "organization", "status", "county", "due_from", "due_to"]
+
+    # The three lists of names a person picks from, read in one query (read_choices).
+    CHOICE_MODELS = {"program": Program, "organization": Organization, "county": County}
+
+    def read_choices(self) -> None:
+        """Fills the program, organisation and county lists with one UNION query instead
+        of one query each; each list stays ordered by name, as its queryset says.
+        Checking a chosen value still goes through the field's queryset."""
+        parts = [
+            model.objects.order_by()
+            .annotate(list_of=Value(name, output_field=CharField()))
+            .values_list("list_of", "id", "name")
+            for name, model in self.CHOICE_MODELS.items()
+        ]
+        rows: dict[str, list] = {name: [] for name in self.CHOICE_MODELS}
+        for kind, pk, label in parts[0].union(*parts[1:], all=True).order_by("list_of", "name"):
+            rows[kind].append((pk, label))
+        for name, choices in rows.items():
+            # What is drawn; the field's queryset still checks what comes back.
+            field = self.form.fields[name]
+            field.widget.choices = [("", field.empty_label), *choices]
 
     def filter_county(self, queryset, name, value):
         # Commitments with a progress entry or a business in that county. EXISTS, not a

@@ -21,8 +21,4 @@ class Migration(migrations.Migration):
             model_name='progressentry',
             index=models.Index(condition=models.Q(('status', 'submitted')), fields=['created_at', 'id'], name='entry_review_queue'),
         ),
-        migrations.AddIndex(
-            model_name='progressentry',
-            index=models.Index(condition=models.Q(('status__in', ['submitted', 'verified'])), fields=['commitment', 'period_end'], name='entry_latest_reported'),
-        ),
     ]

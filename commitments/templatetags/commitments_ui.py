@@ -1,23 +1,15 @@
-"""What the navigation shows: the reviewer's queue size, the person's role, what they may enter."""
+"""What the navigation shows: the person's role and what they may enter (the badges: notifications_ui.nav_counts)."""
+
+from functools import lru_cache
 
 from django import template
+from django.template.loader import render_to_string
 
 from commitments import selectors
 from core import charts, persian
 from core.roles import is_chamber_staff, is_official
 
 register = template.Library()
-
-
-@register.simple_tag
-def review_count(user) -> int | None:
-    """Entries waiting for an official's review; None (and no query) for anyone else."""
-    if not is_official(user):
-        return None
-    # The review queue counts them already for its pages, and leaves the number here.
-    if not hasattr(user, "_review_count"):
-        user._review_count = selectors.entries_awaiting_review(user).count()
-    return user._review_count
 
 
 @register.simple_tag
@@ -49,6 +41,19 @@ def print_scope(user) -> str:
     if is_chamber_staff(user):
         return "فقط تعهدهایی که این کاربر گزارش‌دهندهٔ آن‌هاست"
     return "بدون دسترسی به تعهدها"
+
+
+@register.simple_tag
+def needs_report(period) -> str:
+    """{% needs_report c.owes %}: the «نیازمند گزارش» flag of a period owed
+    (commitments/_needs_report.html), drawn once per period: a list of hundreds of
+    commitments mostly owes the same one or two."""
+    return _needs_report(period)
+
+
+@lru_cache(maxsize=256)
+def _needs_report(period) -> str:
+    return render_to_string("commitments/_needs_report.html", {"period": period})
 
 
 @register.filter

@@ -6,6 +6,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def unread_notifications(user) -> int:
-    """The count beside «اعلان‌ها» in the navigation: one query per page."""
-    return selectors.unread_count(user)
+def nav_counts(user) -> dict:
+    """The navigation's two badges in one query: {"pending": entries awaiting an official's
+    review (None, and not counted, for anyone else), "unread": the person's unread notices}."""
+    return selectors.nav_counts(user)
