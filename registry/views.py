@@ -95,6 +95,7 @@ def business_list(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page": page,
+            "rows": drawing.business_rows(page.object_list),
             "query": query,
             # Keyed by status: the statuses are glossary figures and the summary links their definitions.
             "by_status": [(s, counts[s]["count"]) for s in HomeBusiness.Status.values if s in counts],
@@ -370,6 +371,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "registry/worklist.html",
         {
             "page": page,
+            "rows": drawing.worklist_rows(page.object_list),
             "query": query,
             "since": since,
             "months": WORKLIST_MONTHS,
