@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,7 +28,7 @@ from core.history import change_rows
 from core.roles import is_official
 from core.writes import AlreadySubmitted
 
-from . import figures, selectors, services
+from . import drawing, figures, selectors, services
 from .forms import ProgressEntryEditForm, ProgressEntryForm, ReopenForm, ReturnForm, VerifyForm
 from .models import Commitment, Milestone, ProgressEntry
 
@@ -318,7 +319,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
                 "may_review": services.may_review(request.user, entry),
             }
         )
-    return render(request, "commitments/review_queue.html", {"cards": cards, "page": page})
+    # Drawn in Python (commitments/drawing.py): the same HTML as a template loop, a fraction of the time.
+    cards_html = drawing.review_cards(cards, csrf_token=get_token(request), next_path=request.path)
+    return render(request, "commitments/review_queue.html", {"cards": cards, "cards_html": cards_html, "page": page})
 
 
 def _review_action(request: HttpRequest, pk: int, action: str, form_class, write) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commitments import figures as commitment_figures
@@ -24,7 +25,7 @@ from core.history import change_rows
 from core.roles import is_official
 from core.writes import AlreadySubmitted
 
-from . import figures, import_files, imports, jobs, services, survival
+from . import drawing, figures, import_files, imports, jobs, services, survival
 from .figures import business_list_counts
 from .filters import BusinessFilter
 from .forms import BusinessForm, CheckForm, ImportForm
@@ -94,6 +95,7 @@ def business_list(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page": page,
+            "rows": drawing.business_rows(page.object_list),
             "query": query,
             # Keyed by status: the statuses are glossary figures and the summary links their definitions.
             "by_status": [(s, counts[s]["count"]) for s in HomeBusiness.Status.values if s in counts],
@@ -358,21 +360,34 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "worklist_count", figure_cache.scope_of_ids(mine), {"since": since}, lambda: worklist_count(mine, since=since)
     )
     page, query = _page(request, due, count=count)
-    # «نیازمند گزارش»: the reporter's commitments still owing a progress entry for their period.
-    owing = commitment_figures.commitments_owing_reports(reportable, today)
-    owing_rows = [(c, owing[c.pk]) for c in reportable.filter(pk__in=owing).order_by("title", "pk")]
+    # «نیازمند گزارش»: the reporter's commitments still owing a progress entry for their
+    # period, drawn with the figures' cache (hundreds of rows for a reporter of many), stale
+    # once any commitment, entry or reporter changes, like the dashboard's list.
+    owing_html = figure_cache.cached(
+        "worklist_owing", f"user:{request.user.pk}", {"today": today}, lambda: _owing_html(reportable, today)
+    )
     return render(
         request,
         "registry/worklist.html",
         {
             "page": page,
+            "rows": drawing.worklist_rows(page.object_list),
             "query": query,
             "since": since,
             "months": WORKLIST_MONTHS,
             "today": today,
-            "owing_rows": owing_rows,
+            "owing_html": owing_html,
         },
     )
+
+
+def _owing_html(reportable, today) -> str:
+    """The commitments owing a report, each with its period and «ثبت پیشرفت»; "" when none."""
+    owing = commitment_figures.commitments_owing_reports(reportable, today)
+    if not owing:
+        return ""
+    rows = [(c, owing[c.pk]) for c in reportable.filter(pk__in=owing).order_by("title", "pk")]
+    return render_to_string("registry/_owing.html", {"rows": drawing.owing_rows(rows)})
 
 
 @login_required

@@ -18,7 +18,7 @@ from core import charts, figure_cache, glossary, persian
 from core.roles import is_chamber_staff, is_official
 from programs import tiles
 
-from . import figures, selectors
+from . import drawing, figures, selectors
 from .filters import DashboardFilter
 
 
@@ -97,7 +97,7 @@ def _reportable_html(user, today) -> str:
     owing = commitment_figures.owing_of(rows, today)
     for c in rows:
         c.owes = owing.get(c.pk)
-    return render_to_string("reports/_reportable.html", {"reportable": rows})
+    return render_to_string("reports/_reportable.html", {"rows": drawing.reportable_rows(rows)})
 
 
 def _scope_note(user, *, filtered: bool, county) -> str:
@@ -126,7 +126,9 @@ def _dashboard_figures(commitments, today, *, filtered: bool, county=None, with_
     by_org, by_county, by_sector = numbers["by_org"], numbers["by_county"], numbers["by_sector"]
     return {
         **numbers,
-        "ladder_html": render_to_string("reports/_ladder.html", {"figures": ladder, "filtered": filtered}),
+        "ladder_html": render_to_string(
+            "reports/_ladder.html", {"figures": ladder, "rows": drawing.ladder_rows(ladder), "filtered": filtered}
+        ),
         "owing_count": len(owing),
         "chart_targets": charts.target_vs_realised(
             [

@@ -4,6 +4,7 @@ from functools import lru_cache
 
 from django import template
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 
 from commitments import selectors
 from core import charts, persian
@@ -70,3 +71,25 @@ def days_left(days: int) -> str:
     if days > 0:
         return f"{persian.format_number(days)} روز مانده"
     return f"{persian.format_number(-days)} روز گذشته"
+
+
+@register.simple_tag
+def review_context(review) -> str:
+    """{% review_context card.review %}: commitments/_review_context.html for this review,
+    drawn once per set of figures it shows. The review queue draws fifty a page, and the
+    same commitments' figures come back on every visit until an entry changes them."""
+    key = (
+        get_script_prefix(),
+        tuple((f.commitment.pk, f.commitment.title, f.target, f.verified, f.awaiting) for f in review.levels),
+    )
+    html = _review_contexts.get(key)
+    if html is None:
+        if len(_review_contexts) >= REVIEW_CONTEXTS_KEPT:
+            _review_contexts.clear()
+        html = _review_contexts[key] = render_to_string("commitments/_review_context.html", {"review": review})
+    return html
+
+
+# The drawn review contexts by everything they show (never stale: new figures, new key).
+REVIEW_CONTEXTS_KEPT = 2048
+_review_contexts: dict[tuple, str] = {}
