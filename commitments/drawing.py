@@ -7,41 +7,25 @@ once per set of figures (templatetags.commitments_ui.review_context)."""
 from __future__ import annotations
 
 from django.template.defaultfilters import linebreaksbr
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core import persian
+from core.drawing import jdate, number, url_for
 
 from .templatetags.commitments_ui import review_context
 
 _OVER_BADGE = ' <span class="flag-badge">بیش از هدف</span>'
-_PK = 987654321  # a stand-in id: each URL is reversed once and each real id put in its place
-
-
-def _url(name: str):
-    before, _, after = escape(reverse(name, args=[_PK])).partition(str(_PK))
-    return lambda pk: f"{before}{pk}{after}"
-
-
-def _number(value) -> str:
-    # core.templatetags.persian.fa_number, escaped as {{ }} would
-    if value is None or value == "":
-        return "—"
-    try:
-        return escape(persian.format_number(value))
-    except (TypeError, ValueError):
-        return escape(persian.persian_digits(value))
 
 
 def review_cards(cards, *, csrf_token: str, next_path: str) -> SafeString:
     """The cards of templates/commitments/review_queue.html: each {"entry", "review",
     "flags", "actions", "may_review"} as the view builds them."""
-    entry_url = _url("commitments:entry")
-    detail_url = _url("commitments:detail")
-    evidence_url = _url("commitments:entry_evidence")
-    verify_url = _url("commitments:entry_verify")
-    return_url = _url("commitments:entry_return")
+    entry_url = url_for("commitments:entry")
+    detail_url = url_for("commitments:detail")
+    evidence_url = url_for("commitments:entry_evidence")
+    verify_url = url_for("commitments:entry_verify")
+    return_url = url_for("commitments:entry_return")
     csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
     next_field = f'<input type="hidden" name="next" value="{escape(next_path)}">' if next_path else ""
     out = []
@@ -60,15 +44,15 @@ def review_cards(cards, *, csrf_token: str, next_path: str) -> SafeString:
         )
         add(
             f'\n<article class="card review-item{" is-over" if flags else ""}">\n'
-            f'  <h2><a href="{entry_url(e.pk)}">{_number(e.jobs_created)} شغل تا '
-            f"{escape(persian.format_jalali(e.period_end)) if e.period_end else ''}</a>"
+            f'  <h2><a href="{entry_url(e.pk)}">{number(e.jobs_created)} شغل تا '
+            f"{jdate(e.period_end)}</a>"
             f"{_OVER_BADGE if flags else ''}</h2>\n"
             f'  <p><a href="{detail_url(c.pk)}">{escape(c.title)}</a> <small class="muted">— {escape(c.organization)}</small></p>\n'
             f"  {over}\n\n"
             f"  {review_context(card['review'])}\n"
             '  <dl class="facts">\n'
             f"    <div><dt>شهرستان / رسته</dt><dd>{escape(e.county or '—')} / {escape(e.sector or '—')}</dd></div>\n"
-            f"    <div><dt>اعتبار پرداخت‌شده</dt><dd>{_number(e.credit_paid)} ریال</dd></div>\n"
+            f"    <div><dt>اعتبار پرداخت‌شده</dt><dd>{number(e.credit_paid)} ریال</dd></div>\n"
             f"    <div><dt>ثبت‌کننده</dt><dd>{escape(who)} — {escape(persian.format_jalali_datetime(e.created_at)) if e.created_at else ''}</dd></div>\n"
             f"    <div><dt>مستند</dt><dd>{evidence}</dd></div>\n"
             f"    {note}\n"

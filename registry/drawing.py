@@ -9,42 +9,26 @@ from __future__ import annotations
 import functools
 
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core import persian
-
-_PK = 987654321  # a stand-in id: the URL is reversed once and each real id put in its place
-
-
-def _jdate(value) -> str:
-    return escape(persian.format_jalali(value)) if value else ""
+from core.drawing import jdate, number, url_for
 
 
 def owing_rows(rows) -> SafeString:
     """The items of templates/registry/_owing.html: (commitment, period owed) pairs, each
     with its period and «ثبت پیشرفت»."""
-    before, _, after = escape(reverse("commitments:entry_create", args=[_PK])).partition(str(_PK))
+    entry_create_url = url_for("commitments:entry_create")
     out = []
     add = out.append
     for c, period in rows:
         add(
-            f'\n    <li><span>{escape(c.title)} <small class="muted">— گزارش دورهٔ {_jdate(period.start)}'
-            f" تا {_jdate(period.end)}</small></span>\n"
-            f'      <a class="button primary" href="{before}{c.pk}{after}">ثبت پیشرفت</a></li>\n    '
+            f'\n    <li><span>{escape(c.title)} <small class="muted">— گزارش دورهٔ {jdate(period.start)}'
+            f" تا {jdate(period.end)}</small></span>\n"
+            f'      <a class="button primary" href="{entry_create_url(c.pk)}">ثبت پیشرفت</a></li>\n    '
         )
     return mark_safe("".join(out))
-
-
-def _number(value) -> str:
-    # core.templatetags.persian.fa_number, escaped as {{ }} would
-    if value is None or value == "":
-        return "—"
-    try:
-        return escape(persian.format_number(value))
-    except (TypeError, ValueError):
-        return escape(persian.persian_digits(value))
 
 
 def _name(obj) -> str:
@@ -76,25 +60,20 @@ def _first_cells(b, detail_url) -> str:
         f'    <td data-label="تعهد">{escape(b.commitment.title)}</td>\n'
         f'    <td data-label="شهرستان">{_name(b.county)}</td>\n'
         f'    <td data-label="رسته">{_name(b.sector)}</td>\n'
-        f'    <td data-label="تاریخ شروع" class="hb-num">{_jdate(b.started_on)}</td>\n'
+        f'    <td data-label="تاریخ شروع" class="hb-num">{jdate(b.started_on)}</td>\n'
     )
-
-
-def _detail_url():
-    before, _, after = escape(reverse("registry:detail", args=[_PK])).partition(str(_PK))
-    return lambda pk: f"{before}{pk}{after}"
 
 
 def business_rows(businesses) -> SafeString:
     """The rows of templates/registry/list.html's table: each business with its jobs, loan,
     status and, for an owner registered more than once, «تکراری»."""
-    detail_url = _detail_url()
+    detail_url = url_for("registry:detail")
     out = []
     add = out.append
     for b in businesses:
         add(
-            _first_cells(b, detail_url) + f'    <td data-label="شغل" class="hb-num">{_number(b.jobs)}</td>\n'
-            f'    <td data-label="تسهیلات (ریال)" class="hb-num">{_number(b.loan_amount)}</td>\n'
+            _first_cells(b, detail_url) + f'    <td data-label="شغل" class="hb-num">{number(b.jobs)}</td>\n'
+            f'    <td data-label="تسهیلات (ریال)" class="hb-num">{number(b.loan_amount)}</td>\n'
             "    \n"
             f'    <td data-label="وضعیت"><span>{_status(b)}{_duplicate(b)}</span></td>\n'
             "  </tr>\n  "
@@ -105,11 +84,11 @@ def business_rows(businesses) -> SafeString:
 def worklist_rows(businesses) -> SafeString:
     """The rows of templates/registry/worklist.html's table: each business with its last
     check («هرگز» when never checked) and status."""
-    detail_url = _detail_url()
+    detail_url = url_for("registry:detail")
     out = []
     add = out.append
     for b in businesses:
-        last = _jdate(b.last_checked) if b.last_checked else "هرگز"
+        last = jdate(b.last_checked) if b.last_checked else "هرگز"
         add(
             _first_cells(b, detail_url) + f'    <td data-label="آخرین پایش" class="hb-num">{last}</td>\n'
             f'    <td data-label="وضعیت">{_status(b)}</td>\n'

@@ -9,35 +9,12 @@ functions the template filters call.
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from commitments.templatetags.commitments_ui import needs_report, progress_svg
 from core import glossary, persian
-
-_PK = 987654321  # a stand-in id: the URL is reversed once and the real id put in its place
-
-
-def _url_parts(name: str) -> tuple[str, str]:
-    url = escape(reverse(name, args=[_PK]))
-    before, _, after = url.partition(str(_PK))
-    return before, after
-
-
-def _number(value) -> str:
-    # core.templatetags.persian.fa_number, escaped as {{ }} would
-    if value is None or value == "":
-        return "—"
-    try:
-        return escape(persian.format_number(value))
-    except (TypeError, ValueError):
-        return escape(persian.persian_digits(value))
-
-
-def _jdate(value) -> str:
-    return escape(persian.format_jalali(value)) if value else ""
-
+from core.drawing import jdate, number, url_for
 
 _TRANCHE_MARK = '<span class="tranche-mark" aria-hidden="true">↲</span> '
 _NO_TARGET = '<span class="muted">بدون رقم</span>'
@@ -50,7 +27,7 @@ def _outlook_class(on_track) -> str:
 def ladder_rows(figures) -> SafeString:
     """The rows of templates/reports/_ladder.html's table: one <tr> per commitment figure
     (with .outlook and .owes set, as the dashboard sets them)."""
-    before, after = _url_parts("commitments:detail")
+    detail_url = url_for("commitments:detail")
     l_target, l_allocated, l_unallocated, l_realised, l_percent = (
         escape(glossary.label(k)) for k in ("target", "allocated", "unallocated", "realised", "commitment_percent")
     )
@@ -63,21 +40,21 @@ def ladder_rows(figures) -> SafeString:
         outlook = f.outlook
         mark = _TRANCHE_MARK if f.depth else ""
         flag = needs_report(f.owes) if f.owes else ""
-        target_cell = _number(target) if target else _NO_TARGET
-        allocated = _number(f.allocated) if f.tranche_ids else "—"
-        unallocated = _number(f.unallocated) if target else "—"
+        target_cell = number(target) if target else _NO_TARGET
+        allocated = number(f.allocated) if f.tranche_ids else "—"
+        unallocated = number(f.unallocated) if target else "—"
         pct = f'<span class="pct">{escape(persian.format_percent(percent))}</span>' if percent is not None else ""
-        due = _jdate(c.due_on) + "<br>" if c.due_on else ""
+        due = jdate(c.due_on) + "<br>" if c.due_on else ""
         add(
             f'\n    <tr class="depth-{f.depth}">\n'
-            f'      <td data-label="تعهد"><a href="{before}{c.pk}{after}">{mark}{escape(c.title)}</a>'
+            f'      <td data-label="تعهد"><a href="{detail_url(c.pk)}">{mark}{escape(c.title)}</a>'
             f'<br><small class="muted">{escape(c.organization)}</small></td>\n'
             f'      <td data-label="وضعیت"><span class="status status-{escape(c.status)}">'
             f"{escape(c.get_status_display())}</span>{flag}</td>\n"
             f'      <td data-label="{l_target}" class="num">{target_cell}</td>\n'
             f'      <td data-label="{l_allocated}" class="num">{allocated}</td>\n'
             f'      <td data-label="{l_unallocated}" class="num">{unallocated}</td>\n'
-            f'      <td data-label="{l_realised}" class="num">{_number(f.realised)}</td>\n'
+            f'      <td data-label="{l_realised}" class="num">{number(f.realised)}</td>\n'
             f'      <td data-label="{l_percent}">{progress_svg(percent, 110)} {pct}</td>\n'
             f'      <td data-label="مهلت و پیش‌بینی">{due}\n'
             f'        <span class="outlook outlook-{_outlook_class(outlook.get("on_track"))}">'
@@ -93,7 +70,7 @@ _NO_REPORTS = ("prepared", "cancelled")  # statuses under which no progress is e
 def reportable_rows(commitments) -> SafeString:
     """The items of templates/reports/_reportable.html: a reporter's commitments, each with
     what it owes and «ثبت پیشرفت» (or why no report is entered)."""
-    before, after = _url_parts("commitments:entry_create")
+    entry_create_url = url_for("commitments:entry_create")
     out = []
     add = out.append
     for c in commitments:
@@ -101,7 +78,7 @@ def reportable_rows(commitments) -> SafeString:
         if c.status in _NO_REPORTS:
             action = f'<span class="muted small">({escape(c.get_status_display())}؛ گزارش ثبت نمی‌شود)</span>\n      '
         else:
-            action = f'<a class="button primary" href="{before}{c.pk}{after}">ثبت پیشرفت</a>'
+            action = f'<a class="button primary" href="{entry_create_url(c.pk)}">ثبت پیشرفت</a>'
         add(
             f'\n    <li><span>{escape(c.title)} <small class="muted">— {escape(c.organization)}</small>{flag}</span>\n'
             f"      {action}</li>\n    "
