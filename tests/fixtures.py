@@ -1,8 +1,12 @@
 """The cast (an official, staff assigned to a commitment, staff without one, anonymous)
 and the isolation every test gets; each tests/conftest.py of the project takes these in."""
 
+import io
+
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connections
 
 from kerman_jobs.celery import app as celery_app
 from tests import factories as f
@@ -58,3 +62,39 @@ def commitment(db, program):
 @pytest.fixture
 def other_commitment(db, program):
     return f.CommitmentFactory(program=program, title="تعهد دیگر", jobs_target=15_000)
+
+
+# ---------------------------------------------------------------- a real browser
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEMO_PASSWORD = "demo-pass-for-browser-tests-1405"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium (Debian's) for a module's tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def seeded(transactional_db, monkeypatch):
+    """The Kerman seed and its demo users (password DEMO_PASSWORD), committed, for a
+    live_server and a browser to read."""
+    monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
+    call_command("seed_kerman", "--demo-users", stdout=io.StringIO())
+    yield
+    # ORM calls made while Playwright's event loop runs get connections of their own;
+    # close them, or PostgreSQL cannot drop the test database at the end.
+    connections.close_all()

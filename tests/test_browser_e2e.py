@@ -6,15 +6,13 @@ test-artifacts/, which git ignores.
 """
 
 import datetime
-import io
 import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.db import connections
 
 from core import persian
+from tests.fixtures import DEMO_PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
 # test itself (the seed, the checks) would otherwise be refused as "async unsafe".
@@ -23,41 +21,8 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = [pytest.mark.browser]
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-PASSWORD = "demo-pass-for-e2e-1405"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(autouse=True)
-def _close_loop_connections():
-    yield
-    # ORM calls made while Playwright's event loop runs get connections of their own;
-    # close them, or PostgreSQL cannot drop the test database at the end.
-    connections.close_all()
-
-
-@pytest.fixture
-def seeded(transactional_db, monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
-    call_command("seed_kerman", "--demo-users", stdout=io.StringIO())
 
 
 def log_in(browser, live_server, username, viewport=DESKTOP):
@@ -65,7 +30,7 @@ def log_in(browser, live_server, username, viewport=DESKTOP):
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", DEMO_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
     return context, page

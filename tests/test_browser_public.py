@@ -8,13 +8,10 @@ Screenshots go to test-artifacts/ (git ignores it).
 """
 
 import datetime
-import io
 import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.db import connections
 
 from core import persian
 
@@ -25,32 +22,8 @@ pytestmark = [pytest.mark.browser]
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PASSWORD = "demo-pass-for-public-1405"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 RESALAT = "تفاهم‌نامه ۳۰ هزار شغل خانگی بانک رسالت در استان کرمان"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(autouse=True)
-def _close_loop_connections():
-    yield
-    connections.close_all()
-
-
-@pytest.fixture
-def seeded(transactional_db, monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
-    call_command("seed_kerman", "--demo-users", stdout=io.StringIO())
 
 
 def _open(browser, url, viewport):
