@@ -13,15 +13,12 @@ from commitments import services
 from commitments.models import Commitment
 from core import persian
 
-from .test_browser_e2e import (  # noqa: F401  (fixtures used by name)
+from .test_browser_e2e import (
     ARTIFACTS,
     DESKTOP,
     PHONE,
-    _close_loop_connections,
-    browser,
     log_in,
     no_sideways_scroll,
-    seeded,
 )
 
 pytestmark = [pytest.mark.browser]
@@ -29,7 +26,7 @@ pytestmark = [pytest.mark.browser]
 REASON = "شهرستان و رستهٔ این ۲۵ شغل را ننوشته‌اید"
 
 
-def test_a_returned_entry_shows_in_notifications_and_the_count_goes_down(browser, live_server, seeded):  # noqa: F811
+def test_a_returned_entry_shows_in_notifications_and_the_count_goes_down(browser, live_server, seeded):
     from django.contrib.auth import get_user_model
 
     ARTIFACTS.mkdir(exist_ok=True)

@@ -12,18 +12,15 @@ import pytest
 
 from commitments.models import Commitment, ProgressEntry
 from core import persian
+from tests.fixtures import DEMO_PASSWORD
 
-from .test_browser_e2e import (  # noqa: F401  (fixtures used by name)
+from .test_browser_e2e import (
     ARTIFACTS,
     DESKTOP,
-    PASSWORD,
     PHONE,
-    _close_loop_connections,
-    browser,
     close_date_picker,
     log_in,
     no_sideways_scroll,
-    seeded,
 )
 
 pytestmark = [pytest.mark.browser]
@@ -41,7 +38,7 @@ def fits(page, width: int) -> None:
     assert no_sideways_scroll(page) <= width
 
 
-def test_over_target_entry_flagged_verified_with_confirmation_then_reopened(browser, live_server, seeded):  # noqa: F811
+def test_over_target_entry_flagged_verified_with_confirmation_then_reopened(browser, live_server, seeded):
     ARTIFACTS.mkdir(exist_ok=True)
     barakat = Commitment.objects.get(title=BARAKAT)
     form_url = f"{live_server.url}/commitments/{barakat.pk}/progress/new/"
@@ -150,7 +147,7 @@ def test_over_target_entry_flagged_verified_with_confirmation_then_reopened(brow
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "official")
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", DEMO_PASSWORD)
     page.click("button[type=submit]")
     page.goto(f"{live_server.url}/review/")
     page.get_by_role("button", name="تأیید", exact=True).click()
