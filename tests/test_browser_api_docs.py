@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures import CHROMIUM_ARGS
+
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser]
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 
 def test_api_docs_render_without_console_errors(live_server, transactional_db):

@@ -21,13 +21,14 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
+from tests.fixtures import CHROMIUM_ARGS
+
 from .crawl import walk
 from .test_visual_persian import populated  # noqa: F401 (the fixture: something on every page)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("populated")]
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 RUN_AXE = """async () => {
   const result = await axe.run(document, {
     runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},

@@ -12,12 +12,12 @@ import pytest
 from django.test import Client
 
 from core.persian import make_jalali_date as J
+from tests.fixtures import CHROMIUM_ARGS
 
 from . import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 CODE = "0012345679"
 
 

@@ -31,13 +31,13 @@ from registry import survival as registry_survival
 from registry.models import HomeBusiness
 from reports import figures as report_figures
 from reports.models import Report
+from tests.fixtures import CHROMIUM_ARGS
 
 from . import factories as f
 from .reports_reading import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 PASSWORD = "pass-for-tests-1405"  # tests.factories.UserFactory's
 
 

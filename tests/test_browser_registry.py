@@ -5,19 +5,11 @@ import pytest
 
 from core.persian import make_jalali_date as J
 from registry.models import HomeBusiness
+from tests.fixtures import CHROMIUM_ARGS
 
 from . import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def test_import_errors_then_pages_on_a_phone(live_server, client, staff, commitment, tmp_path, monkeypatch):

@@ -8,17 +8,9 @@ from django.db import connections
 
 from reports import services
 from reports.models import Report
+from tests.fixtures import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def test_page_shows_a_report_going_from_pending_to_ready(live_server, client, official, settings, monkeypatch):

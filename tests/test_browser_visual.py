@@ -5,12 +5,11 @@ admin change form with inline rows was 2,100 px wide on a desktop."""
 import pytest
 
 from core import persian
+from tests.fixtures import CHROMIUM_ARGS
 
 from . import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 
 def open_page(pw, live_server, session, width):

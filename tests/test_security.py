@@ -15,6 +15,8 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from tests.fixtures import CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_FILE = ROOT / "kerman_jobs" / "settings.py"
 
@@ -182,14 +184,7 @@ def test_pages_and_admin_run_without_a_single_csp_violation(live_server, admin_u
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            args=CHROMIUM_ARGS,
         )
         page = browser.new_page()
         page.on(
